@@ -1,0 +1,195 @@
+/**
+ * SourceText: a file's decoded text plus everything needed to map offsets back to
+ * line:column and to write the text back as the same bytes.
+ */
+
+export type Encoding = 'utf-8' | 'latin1' | 'utf-16le' | 'utf-16be';
+export type LineEnding = '\n' | '\r\n' | '\r';
+
+/** 1-based line and column; column counts UTF-16 code units, a tab counts as one. */
+export interface Position {
+  readonly offset: number;
+  readonly line: number;
+  readonly column: number;
+}
+
+/** Half-open range of offsets into a file's text. */
+export interface Span {
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface Location {
+  readonly start: Position;
+  readonly end: Position;
+}
+
+export class SourceText {
+  /** The decoded text, BOM included (as U+FEFF) so that it prints back unchanged. */
+  readonly text: string;
+  readonly file: string;
+  readonly encoding: Encoding;
+  /** Why the encoding is not plain UTF-8, when it is not. */
+  readonly encodingNote: string | undefined;
+  readonly hasBom: boolean;
+  private lineStarts: Int32Array | undefined;
+
+  constructor(text: string, file = '<input>', encoding: Encoding = 'utf-8', encodingNote?: string) {
+    this.text = text;
+    this.file = file;
+    this.encoding = encoding;
+    this.encodingNote = encodingNote;
+    this.hasBom = text.charCodeAt(0) === 0xfeff;
+  }
+
+  /** The dominant line ending, used when inserting new lines. */
+  get lineEnding(): LineEnding {
+    return detectLineEnding(this.text);
+  }
+
+  get lineCount(): number {
+    return this.starts().length;
+  }
+
+  positionAt(offset: number): Position {
+    const starts = this.starts();
+    const clamped = Math.max(0, Math.min(offset, this.text.length));
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((starts[mid] as number) <= clamped) lo = mid;
+      else hi = mid - 1;
+    }
+    return { offset: clamped, line: lo + 1, column: clamped - (starts[lo] as number) + 1 };
+  }
+
+  /** Offset of a 1-based line and column; out-of-range values are clamped. */
+  offsetAt(line: number, column: number): number {
+    const starts = this.starts();
+    const index = Math.max(0, Math.min(line - 1, starts.length - 1));
+    const lineStart = starts[index] as number;
+    const lineEnd = index + 1 < starts.length ? (starts[index + 1] as number) : this.text.length;
+    return Math.max(lineStart, Math.min(lineStart + column - 1, lineEnd));
+  }
+
+  locate(span: Span): Location {
+    return { start: this.positionAt(span.start), end: this.positionAt(span.end) };
+  }
+
+  /** The text of a 1-based line without its line ending. */
+  lineText(line: number): string {
+    const starts = this.starts();
+    const start = starts[line - 1];
+    if (start === undefined) return '';
+    const next = starts[line];
+    let end = next === undefined ? this.text.length : next;
+    if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
+    if (end > start && this.text.charCodeAt(end - 1) === 13) end--;
+    return this.text.slice(start, end);
+  }
+
+  /** The text encoded back to bytes in the file's own encoding. */
+  encode(text: string = this.text): Uint8Array {
+    return encodeText(text, this.encoding);
+  }
+
+  private starts(): Int32Array {
+    if (this.lineStarts === undefined) this.lineStarts = computeLineStarts(this.text);
+    return this.lineStarts;
+  }
+}
+
+function computeLineStarts(text: string): Int32Array {
+  const starts: number[] = [0];
+  const length = text.length;
+  for (let i = 0; i < length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10) starts.push(i + 1);
+    else if (ch === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+  }
+  return Int32Array.from(starts);
+}
+
+export function detectLineEnding(text: string): LineEnding {
+  let lf = 0;
+  let crlf = 0;
+  let cr = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 13) {
+      if (text.charCodeAt(i + 1) === 10) {
+        crlf++;
+        i++;
+      } else cr++;
+    } else if (ch === 10) lf++;
+  }
+  if (crlf > lf && crlf >= cr) return '\r\n';
+  if (cr > lf && cr > crlf) return '\r';
+  return '\n';
+}
+
+export interface DecodeResult {
+  readonly source: SourceText;
+  /** Offset of the first NUL character, when the bytes look binary. */
+  readonly nulOffset: number | undefined;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Bytes to text: UTF-8, else UTF-16 when it starts with a UTF-16 BOM, else latin1 (which never fails). */
+export function decode(bytes: Uint8Array, file = '<input>'): DecodeResult {
+  let source: SourceText;
+  if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
+    source = new SourceText(decodeWith('utf-16le', bytes), file, 'utf-16le', 'file is UTF-16LE; nginx reads configuration files as bytes (UTF-8 or ASCII)');
+  } else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
+    source = new SourceText(decodeWith('utf-16be', bytes), file, 'utf-16be', 'file is UTF-16BE; nginx reads configuration files as bytes (UTF-8 or ASCII)');
+  } else {
+    try {
+      source = new SourceText(utf8.decode(bytes), file, 'utf-8');
+    } catch {
+      const bad = firstInvalidUtf8(bytes);
+      source = new SourceText(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1'), file, 'latin1', `invalid UTF-8 at byte ${bad}; read as latin1`);
+    }
+  }
+  const nul = source.text.indexOf('\u0000');
+  return { source, nulOffset: nul === -1 ? undefined : nul };
+}
+
+function decodeWith(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): string {
+  return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
+}
+
+export function encodeText(text: string, encoding: Encoding): Uint8Array {
+  switch (encoding) {
+    case 'utf-8':
+      return Buffer.from(text, 'utf8');
+    case 'latin1':
+      return Buffer.from(text, 'latin1');
+    case 'utf-16le':
+      return Buffer.from(text, 'utf16le');
+    case 'utf-16be': {
+      const le = Buffer.from(text, 'utf16le');
+      return le.swap16();
+    }
+  }
+}
+
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    let need = 0;
+    if (b < 0x80) need = 0;
+    else if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) need = 2;
+    else if (b >= 0xf0 && b <= 0xf4) need = 3;
+    else return i;
+    for (let k = 1; k <= need; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || (c & 0xc0) !== 0x80) return i;
+    }
+    i += need + 1;
+  }
+  return i;
+}
