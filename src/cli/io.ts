@@ -1,0 +1,29 @@
+import * as fs from 'node:fs';
+import { createNodeHost, type Host } from '../include/index.js';
+
+/** What the CLI touches outside itself; tests pass their own. */
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly cwd: string;
+  readonly host: Host;
+  readonly writeFile: (filePath: string, text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdoutIsTTY: boolean;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => process.stdout.write(text),
+    stderr: (text) => process.stderr.write(text),
+    cwd: process.cwd(),
+    host: createNodeHost(),
+    writeFile: (filePath, text) => fs.writeFileSync(filePath, text),
+    env: process.env,
+    stdoutIsTTY: process.stdout.isTTY === true,
+  };
+}
+
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
