@@ -38,48 +38,90 @@ export function compareBytewise(a: string, b: string): number {
 }
 
 function segmentMatcher(segment: string): (name: string) => boolean {
-  if (!hasGlobMagic(segment)) {
-    const literal = segment.replace(/\\(.)/g, '$1');
+  const pattern = compileSegment(segment);
+  if (pattern.every((p) => p.kind === 'char')) {
+    const literal = pattern.map((p) => (p.kind === 'char' ? p.char : '')).join('');
     return (name) => name === literal;
   }
-  const regex = new RegExp('^' + segmentToRegex(segment) + '$', 's');
   const dotExplicit = segment.startsWith('.');
-  return (name) => (dotExplicit || !name.startsWith('.')) && regex.test(name);
+  return (name) => (dotExplicit || !name.startsWith('.')) && matchSegment(pattern, name);
 }
 
-function segmentToRegex(segment: string): string {
-  let out = '';
+type Piece = { kind: 'char'; char: string } | { kind: 'any' } | { kind: 'star' } | { kind: 'class'; negate: boolean; ranges: [string, string][] };
+
+function compileSegment(segment: string): Piece[] {
+  const out: Piece[] = [];
   for (let i = 0; i < segment.length; i++) {
     const c = segment[i] as string;
-    if (c === '\\' && i + 1 < segment.length) {
-      out += escapeRegex(segment[++i] as string);
-    } else if (c === '*') {
-      // Collapse runs of `*` so that the regex never backtracks over the same text twice.
-      while (segment[i + 1] === '*') i++;
-      out += '.*';
-    } else if (c === '?') {
-      out += '.';
-    } else if (c === '[') {
-      const close = segment.indexOf(']', i + 2);
-      if (close === -1) {
-        out += '\\[';
+    if (c === '\\' && i + 1 < segment.length) out.push({ kind: 'char', char: segment[++i] as string });
+    else if (c === '*') {
+      if (out[out.length - 1]?.kind !== 'star') out.push({ kind: 'star' });
+    } else if (c === '?') out.push({ kind: 'any' });
+    else if (c === '[') {
+      // As in fnmatch: a `]` right after `[` or `[!` is a member, not the end.
+      let j = i + 1;
+      const negate = segment[j] === '!' || segment[j] === '^';
+      if (negate) j++;
+      const bodyStart = j;
+      if (segment[j] === ']') j++;
+      while (j < segment.length && segment[j] !== ']') j++;
+      if (j >= segment.length) {
+        out.push({ kind: 'char', char: '[' });
         continue;
       }
-      let body = segment.slice(i + 1, close);
-      let negate = false;
-      if (body.startsWith('!') || body.startsWith('^')) {
-        negate = true;
-        body = body.slice(1);
+      const body = segment.slice(bodyStart, j);
+      const ranges: [string, string][] = [];
+      for (let k = 0; k < body.length; k++) {
+        const from = body[k] as string;
+        if (body[k + 1] === '-' && k + 2 < body.length) {
+          ranges.push([from, body[k + 2] as string]);
+          k += 2;
+        } else ranges.push([from, from]);
       }
-      out += '[' + (negate ? '^' : '') + body.replace(/[\\\]^]/g, '\\$&') + ']';
-      i = close;
-    } else {
-      out += escapeRegex(c);
-    }
+      out.push({ kind: 'class', negate, ranges });
+      i = j;
+    } else out.push({ kind: 'char', char: c });
   }
   return out;
 }
 
-function escapeRegex(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+function matchOne(piece: Piece, ch: string): boolean {
+  switch (piece.kind) {
+    case 'char':
+      return piece.char === ch;
+    case 'any':
+      return true;
+    case 'class': {
+      const inside = piece.ranges.some(([lo, hi]) => ch >= lo && ch <= hi);
+      return inside !== piece.negate;
+    }
+    case 'star':
+      return false;
+  }
+}
+
+/**
+ * Wildcard matching that only ever backtracks to the most recent `*`: O(pattern x name), so no
+ * pattern can make it take exponential time (a regex engine would).
+ */
+function matchSegment(pattern: readonly Piece[], name: string): boolean {
+  let p = 0;
+  let n = 0;
+  let starP = -1;
+  let starN = 0;
+  while (n < name.length) {
+    const piece = pattern[p];
+    if (piece !== undefined && piece.kind === 'star') {
+      starP = p++;
+      starN = n;
+    } else if (piece !== undefined && matchOne(piece, name[n] as string)) {
+      p++;
+      n++;
+    } else if (starP !== -1) {
+      p = starP + 1;
+      n = ++starN;
+    } else return false;
+  }
+  while (pattern[p]?.kind === 'star') p++;
+  return p === pattern.length;
 }

@@ -141,8 +141,8 @@ export function lex(text: string): LexResult {
     let variable = false;
     while (i < length) {
       const c = text.charCodeAt(i);
+      // nginx keeps `variable` set here, so `${{` (any run of `{` after `$`) stays in the word.
       if (c === LBRACE && variable) {
-        variable = false;
         i++;
         continue;
       }

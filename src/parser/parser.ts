@@ -176,7 +176,15 @@ export function parseSource(source: SourceText): ParseResult {
   }
 
   errors.sort((a, b) => a.span.start - b.span.start);
-  return { ast: { type: 'config', file, source, children: root.children }, errors };
+  // The lexer and the parser can both report the same fault (`"a"}`, `a }` at top level): keep one.
+  const seen = new Set<string>();
+  const unique = errors.filter((e) => {
+    const key = `${e.span.start}:${e.span.end}:${e.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+  return { ast: { type: 'config', file, source, children: root.children }, errors: unique };
 }
 
 function skipBlock(tokens: readonly Token[], openIndex: number): { index: number; close: Token | null } {

@@ -69,7 +69,8 @@ export class SourceText {
     const starts = this.starts();
     const index = Math.max(0, Math.min(line - 1, starts.length - 1));
     const lineStart = starts[index] as number;
-    const lineEnd = index + 1 < starts.length ? (starts[index + 1] as number) : this.text.length;
+    // The last offset on the line is its line ending (or the end of the text), never the next line's start.
+    const lineEnd = index + 1 < starts.length ? (starts[index + 1] as number) - 1 : this.text.length;
     return Math.max(lineStart, Math.min(lineStart + column - 1, lineEnd));
   }
 
@@ -139,12 +140,17 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Bytes to text: UTF-8, else UTF-16 when it starts with a UTF-16 BOM, else latin1 (which never fails). */
 export function decode(bytes: Uint8Array, file = '<input>'): DecodeResult {
-  let source: SourceText;
+  let source: SourceText | undefined;
+  // UTF-16 only when the whole file is valid UTF-16 (even length, paired surrogates), so that encode()
+  // gives the same bytes back; anything else falls through to UTF-8, then latin1.
   if (bytes.length >= 2 && bytes[0] === 0xff && bytes[1] === 0xfe) {
-    source = new SourceText(decodeWith('utf-16le', bytes), file, 'utf-16le', 'file is UTF-16LE; nginx reads configuration files as bytes (UTF-8 or ASCII)');
+    const text = decodeWith('utf-16le', bytes);
+    if (text !== undefined) source = new SourceText(text, file, 'utf-16le', 'file is UTF-16LE; nginx reads configuration files as bytes (UTF-8 or ASCII)');
   } else if (bytes.length >= 2 && bytes[0] === 0xfe && bytes[1] === 0xff) {
-    source = new SourceText(decodeWith('utf-16be', bytes), file, 'utf-16be', 'file is UTF-16BE; nginx reads configuration files as bytes (UTF-8 or ASCII)');
-  } else {
+    const text = decodeWith('utf-16be', bytes);
+    if (text !== undefined) source = new SourceText(text, file, 'utf-16be', 'file is UTF-16BE; nginx reads configuration files as bytes (UTF-8 or ASCII)');
+  }
+  if (source === undefined) {
     try {
       source = new SourceText(utf8.decode(bytes), file, 'utf-8');
     } catch {
@@ -156,8 +162,12 @@ export function decode(bytes: Uint8Array, file = '<input>'): DecodeResult {
   return { source, nulOffset: nul === -1 ? undefined : nul };
 }
 
-function decodeWith(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): string {
-  return new TextDecoder(encoding, { ignoreBOM: true }).decode(bytes);
+function decodeWith(encoding: 'utf-16le' | 'utf-16be', bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder(encoding, { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
 }
 
 export function encodeText(text: string, encoding: Encoding): Uint8Array {
@@ -189,6 +199,9 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       const c = bytes[i + k];
       if (c === undefined || (c & 0xc0) !== 0x80) return i;
     }
+    // Overlong forms, UTF-16 surrogates and code points above U+10FFFF are invalid too.
+    const second = bytes[i + 1] as number;
+    if ((b === 0xe0 && second < 0xa0) || (b === 0xed && second > 0x9f) || (b === 0xf0 && second < 0x90) || (b === 0xf4 && second > 0x8f)) return i;
     i += need + 1;
   }
   return i;
