@@ -4,9 +4,17 @@ import { EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io.js';
 import { parseCommand } from './parse-command.js';
 import { checkCommand } from './check-command.js';
 
+/** The package version, from package.json two levels up from src/ or three from dist/src/. */
 export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  for (const rel of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'ngxlint' && pkg.version) return pkg.version;
+    } catch {
+      // try the next layout
+    }
+  }
+  return 'unknown';
 }
 
 /** Runs the CLI with the given arguments; resolves to the exit code. Never throws. */

@@ -1,0 +1,44 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { run } from '../../src/cli/main.js';
+import { createNodeHost, type Host } from '../../src/include/index.js';
+import type { CliIo } from '../../src/cli/io.js';
+
+export interface CliResult {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the CLI in-process with captured output; `host` defaults to the real filesystem. */
+export async function runCli(argv: string[], options: { cwd: string; host?: Host; env?: Record<string, string> }): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const written = new Map<string, string>();
+  const io: CliIo = {
+    stdout: (t) => void (stdout += t),
+    stderr: (t) => void (stderr += t),
+    cwd: options.cwd,
+    host: options.host ?? createNodeHost(),
+    writeFile: (p, t) => {
+      written.set(p, t);
+      fs.writeFileSync(p, t);
+    },
+    env: options.env ?? {},
+    stdoutIsTTY: false,
+  };
+  const code = await run(argv, io);
+  return { code, stdout, stderr };
+}
+
+/** A temp directory filled with `files`; remove it with `fs.rmSync(dir, { recursive: true })`. */
+export function tempTree(files: Record<string, string | Uint8Array>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-test-'));
+  for (const [name, content] of Object.entries(files)) {
+    const target = path.join(dir, name);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.writeFileSync(target, content);
+  }
+  return dir;
+}
