@@ -23,6 +23,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   let usageError: string | undefined;
   const cli = yargs()
     .scriptName('ngxlint')
+    .parserConfiguration({ 'camel-case-expansion': false })
     .usage('$0 [files..]  Find nginx settings that cause 502 Bad Gateway')
     .command(
       ['$0 [files..]', 'lint [files..]'],
