@@ -1,0 +1,75 @@
+/**
+ * What a rule is: metadata, messages by id, declarative options, and `create(context)` returning visitors
+ * keyed by directive name, plus `file` and `tree:exit` hooks for cross-file checks.
+ */
+import type { Span } from '../source/index.js';
+import type { ConfigTree, LoadedFile } from '../include/index.js';
+import type { DirectiveNode, NginxVersion, ScopeModel, UpstreamGraph } from '../model/index.js';
+import type { Fix, OptionsSpec, OptionValues, RuleMetaBase } from './types.js';
+
+/** A place in a file: a directive (its whole span unless `span` narrows it) or an explicit range. */
+export type Locus = { readonly node: DirectiveNode; readonly span?: Span } | { readonly file: LoadedFile; readonly span: Span };
+
+export interface RelatedDescriptor {
+  readonly at: Locus;
+  readonly message: string;
+}
+
+export type MessageData = Readonly<Record<string, string | number>>;
+
+export interface ReportDescriptor<M extends string> {
+  readonly messageId: M;
+  /** Values for the message's `{{placeholders}}`. */
+  readonly data?: MessageData;
+  readonly at: Locus;
+  readonly related?: readonly RelatedDescriptor[];
+  readonly fix?: Fix;
+}
+
+export interface RuleContext<M extends string, O> {
+  readonly ruleId: string;
+  /** The rule's options, validated and defaulted (sizes in bytes, times in milliseconds). */
+  readonly options: O;
+  readonly tree: ConfigTree;
+  readonly model: ScopeModel;
+  /** Built on first use. */
+  readonly upstreams: UpstreamGraph;
+  /** The target nginx version; detected on first use. */
+  readonly version: NginxVersion;
+  /** Third-party directives declared in the config (`directives: [...]`). */
+  readonly extraDirectives: ReadonlySet<string>;
+  report(descriptor: ReportDescriptor<M>): void;
+}
+
+export type DirectiveVisitor = (node: DirectiveNode) => void;
+
+export interface RuleVisitors {
+  /** Called for every directive with that name, in document order; `'*'` is called for every directive. */
+  readonly directives?: Readonly<Record<string, DirectiveVisitor>>;
+  /** Called once for every loaded file, before the directives. */
+  readonly file?: (file: LoadedFile) => void;
+  /** Called after every directive was visited. */
+  readonly 'tree:exit'?: () => void;
+}
+
+export interface RuleDefinition<M extends string = string, S extends OptionsSpec = OptionsSpec> extends RuleMetaBase {
+  /** Message templates by id; `{{name}}` is replaced from the report's data. */
+  readonly messages: Readonly<Record<M, string>>;
+  readonly options?: S;
+  /** The rule's README, relative to the package root (set by the registry). */
+  create(context: RuleContext<M, OptionValues<S>>): RuleVisitors;
+}
+
+/** Any rule, whatever its message ids and options. */
+export type AnyRule = RuleDefinition<string, OptionsSpec>;
+
+/** Identity function that gives a rule definition its precise types. */
+export function defineRule<M extends string, S extends OptionsSpec = Record<never, never>>(definition: RuleDefinition<M, S>): RuleDefinition<M, S> {
+  return definition;
+}
+
+/** Fills `{{name}}` placeholders; a placeholder without data is left as written. */
+export function formatMessage(template: string, data: MessageData | undefined): string {
+  if (data === undefined) return template;
+  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+}

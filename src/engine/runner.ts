@@ -1,0 +1,149 @@
+/**
+ * Runs rules over one loaded configuration: builds the model once, then one traversal of the expanded
+ * configuration dispatches each directive to the visitors of every enabled rule.
+ */
+import type { ConfigTree, LoadedFile } from '../include/index.js';
+import type { Span } from '../source/index.js';
+import { ScopeModel, UpstreamGraph, type ContextName, type NginxVersion } from '../model/index.js';
+import { formatMessage, type AnyRule, type Locus, type ReportDescriptor, type RuleContext, type RuleVisitors } from './rule.js';
+import type { Finding, Point, RelatedLocation, Severity } from './types.js';
+
+export interface EnabledRule {
+  readonly rule: AnyRule;
+  readonly severity: Severity;
+  readonly options: Readonly<Record<string, unknown>>;
+}
+
+export interface LintTreeOptions {
+  readonly rules: readonly EnabledRule[];
+  /** Context of the entry file's top level: 'main' for nginx.conf, else inferred for snippets. */
+  readonly rootContext?: ContextName;
+  readonly version: () => NginxVersion;
+  readonly extraDirectives?: ReadonlySet<string>;
+}
+
+export interface LintTreeResult {
+  readonly findings: Finding[];
+  readonly model: ScopeModel;
+}
+
+export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeResult {
+  const model = new ScopeModel(tree, options.rootContext ?? 'main');
+  let upstreams: UpstreamGraph | undefined;
+  let version: NginxVersion | undefined;
+  const extraDirectives = options.extraDirectives ?? new Set<string>();
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+
+  const active: { id: string; visitors: RuleVisitors }[] = [];
+  for (const enabled of options.rules) {
+    const id = enabled.rule.name;
+    const context: RuleContext<string, unknown> = {
+      ruleId: id,
+      options: enabled.options,
+      tree,
+      model,
+      get upstreams() {
+        return (upstreams ??= new UpstreamGraph(model));
+      },
+      get version() {
+        return (version ??= options.version());
+      },
+      extraDirectives,
+      report(descriptor: ReportDescriptor<string>) {
+        const finding = toFinding(enabled, descriptor);
+        const key = `${id}\u0000${finding.file}\u0000${finding.span.start}\u0000${finding.span.end}\u0000${finding.message}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        findings.push(finding);
+      },
+    };
+    const visitors = guard(id, findings, tree, () => enabled.rule.create(context as RuleContext<string, never>));
+    if (visitors !== undefined) active.push({ id, visitors });
+  }
+
+  const byName = new Map<string, { id: string; visit: (node: never) => void }[]>();
+  const any: { id: string; visit: (node: never) => void }[] = [];
+  for (const { id, visitors } of active) {
+    for (const [name, visit] of Object.entries(visitors.directives ?? {})) {
+      if (name === '*') any.push({ id, visit });
+      else {
+        let list = byName.get(name);
+        if (list === undefined) byName.set(name, (list = []));
+        list.push({ id, visit });
+      }
+    }
+  }
+
+  for (const file of tree.files.values()) {
+    for (const { id, visitors } of active) {
+      const hook = visitors.file;
+      if (hook) guard(id, findings, tree, () => hook(file));
+    }
+  }
+  for (const node of model.nodes) {
+    const list = byName.get(node.name);
+    if (list !== undefined) for (const { id, visit } of list) guard(id, findings, tree, () => visit(node as never));
+    for (const { id, visit } of any) guard(id, findings, tree, () => visit(node as never));
+  }
+  for (const { id, visitors } of active) {
+    const hook = visitors['tree:exit'];
+    if (hook) guard(id, findings, tree, hook);
+  }
+  return { findings, model };
+}
+
+/** A rule that throws must not take the run down: its exception becomes an error finding. */
+function guard<T>(id: string, findings: Finding[], tree: ConfigTree, fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch (e) {
+    const entry = tree.files.get(tree.entry) as LoadedFile;
+    const point: Point = { line: 1, column: 1, offset: 0 };
+    findings.push({
+      ruleId: 'internal-error',
+      severity: 'error',
+      messageId: 'crashed',
+      message: `rule "${id}" crashed: ${e instanceof Error ? e.message : String(e)} (please report this)`,
+      file: entry.path,
+      span: { start: 0, end: 0 },
+      start: point,
+      end: point,
+      related: [],
+      fix: undefined,
+    });
+    return undefined;
+  }
+}
+
+function resolveLocus(locus: Locus): { file: LoadedFile; span: Span } {
+  if ('node' in locus) return { file: locus.node.file, span: locus.span ?? locus.node.directive.span };
+  return { file: locus.file, span: locus.span };
+}
+
+function point(file: LoadedFile, offset: number): Point {
+  const p = file.source.positionAt(offset);
+  return { line: p.line, column: p.column, offset: p.offset };
+}
+
+function toFinding(enabled: EnabledRule, descriptor: ReportDescriptor<string>): Finding {
+  const template = enabled.rule.messages[descriptor.messageId];
+  if (template === undefined) throw new Error(`rule "${enabled.rule.name}" reported unknown messageId "${descriptor.messageId}"`);
+  const { file, span } = resolveLocus(descriptor.at);
+  const related: RelatedLocation[] = (descriptor.related ?? []).map((r) => {
+    const at = resolveLocus(r.at);
+    return { file: at.file.path, start: point(at.file, at.span.start), end: point(at.file, at.span.end), message: r.message };
+  });
+  return {
+    ruleId: enabled.rule.name,
+    severity: enabled.severity,
+    messageId: descriptor.messageId,
+    message: formatMessage(template, descriptor.data),
+    file: file.path,
+    span,
+    start: point(file, span.start),
+    end: point(file, span.end),
+    related,
+    fix: descriptor.fix,
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * The scope model: the configuration as nginx sees it after includes, as a tree of scopes (main, http,
+ * server, location, upstream, ...) holding directive nodes. A file included from several places appears
+ * once per place, each time in that place's context. Effective values follow nginx's merge rule: a level
+ * inherits a directive only when it defines none of it, which also covers the array-like directives
+ * (`proxy_set_header`, `add_header`, `fastcgi_param`, ...): one occurrence at an inner level drops all the
+ * outer ones.
+ */
+import type { Directive, Node } from '../parser/index.js';
+import type { ConfigTree, LoadedFile } from '../include/index.js';
+import { childContext, getDirective, isFreeformContext, variantFor, type ContextName, type DirectiveVariant } from './directives.js';
+
+export interface Scope {
+  /** Context of this scope's body; null when unknown (a third-party block). */
+  readonly kind: ContextName | null;
+  /** The node whose block this is; null for the root. */
+  readonly owner: DirectiveNode | null;
+  readonly parent: Scope | null;
+  /** Direct children in order, included files expanded in place (the `include` nodes stay too). */
+  readonly children: DirectiveNode[];
+}
+
+export interface DirectiveNode {
+  readonly directive: Directive;
+  /** The directive's name (shortcut for directive.name). */
+  readonly name: string;
+  readonly file: LoadedFile;
+  /** The scope the directive sits in. */
+  readonly scope: Scope;
+  /** The scope its block opens, for block directives. */
+  readonly block: Scope | null;
+  /** The `include` directives through which this node was reached, outermost first. */
+  readonly includedVia: readonly Directive[];
+  /** The directive-table variant for this context; undefined when unknown or not allowed here. */
+  readonly variant: DirectiveVariant | undefined;
+}
+
+export type Origin = 'here' | 'inherited' | 'default';
+
+export interface Effective {
+  /** Every occurrence at the level that defines it (one for scalars, several for array-like directives). */
+  readonly nodes: readonly DirectiveNode[];
+  readonly origin: Origin;
+  /** The scope that defines it; null for a default. */
+  readonly scope: Scope | null;
+  /** nginx's documented default, when origin is 'default'. */
+  readonly defaultValue: string | undefined;
+}
+
+/** Scopes that inherit from their parent (nginx merges these levels' settings). */
+const INHERITING: ReadonlySet<ContextName> = new Set<ContextName>([
+  'server',
+  'location',
+  'if-in-server',
+  'if-in-location',
+  'limit_except',
+  'stream-server',
+  'mail-server',
+]);
+
+/** Directives nginx never inherits into nested levels: handlers and per-location actions. */
+const NOT_INHERITED: ReadonlySet<string> = new Set([
+  'proxy_pass',
+  'fastcgi_pass',
+  'uwsgi_pass',
+  'scgi_pass',
+  'grpc_pass',
+  'memcached_pass',
+  'try_files',
+  'return',
+  'rewrite',
+  'alias',
+  'auth_request',
+  'internal',
+  'location',
+  'if',
+  'set',
+  'include',
+]);
+
+export class ScopeModel {
+  readonly tree: ConfigTree;
+  readonly root: Scope;
+  /** Every node in document order (a depth-first walk of the expanded configuration). */
+  readonly nodes: readonly DirectiveNode[];
+  private readonly byNameIndex = new Map<string, DirectiveNode[]>();
+  private readonly scopeIndex = new WeakMap<Scope, Map<string, DirectiveNode[]>>();
+
+  constructor(tree: ConfigTree, rootContext: ContextName = 'main') {
+    this.tree = tree;
+    const root: Scope = { kind: rootContext, owner: null, parent: null, children: [] };
+    this.root = root;
+    this.nodes = expand(tree, root);
+    for (const node of this.nodes) {
+      let list = this.byNameIndex.get(node.name);
+      if (list === undefined) this.byNameIndex.set(node.name, (list = []));
+      list.push(node);
+    }
+  }
+
+  /** All nodes with this name, in document order. */
+  byName(name: string): readonly DirectiveNode[] {
+    return this.byNameIndex.get(name) ?? [];
+  }
+
+  /** The nodes named `name` directly in `scope` (after include expansion). */
+  local(scope: Scope, name: string): readonly DirectiveNode[] {
+    let index = this.scopeIndex.get(scope);
+    if (index === undefined) {
+      index = new Map();
+      for (const child of scope.children) {
+        let list = index.get(child.name);
+        if (list === undefined) index.set(child.name, (list = []));
+        list.push(child);
+      }
+      this.scopeIndex.set(scope, index);
+    }
+    return index.get(name) ?? [];
+  }
+
+  /** The value of `name` in effect in `scope`: set here, inherited from an outer level, or nginx's default. */
+  effective(scope: Scope, name: string): Effective {
+    const inherits = !NOT_INHERITED.has(name);
+    for (let s: Scope | null = scope; s !== null; s = s.parent) {
+      const nodes = this.local(s, name);
+      if (nodes.length > 0) return { nodes, origin: s === scope ? 'here' : 'inherited', scope: s, defaultValue: undefined };
+      if (!inherits || s.kind === null || !INHERITING.has(s.kind)) break;
+    }
+    return { nodes: [], origin: 'default', scope: null, defaultValue: defaultFor(name, scope.kind) };
+  }
+
+  /** Context names from the root to the scope, e.g. ['main', 'http', 'server', 'location']. */
+  contextPath(scope: Scope): (ContextName | null)[] {
+    const path: (ContextName | null)[] = [];
+    for (let s: Scope | null = scope; s !== null; s = s.parent) path.push(s.kind);
+    return path.reverse();
+  }
+
+  /** The nearest enclosing scope of a kind (the scope itself included). */
+  enclosing(scope: Scope, kind: ContextName): Scope | undefined {
+    for (let s: Scope | null = scope; s !== null; s = s.parent) if (s.kind === kind) return s;
+    return undefined;
+  }
+}
+
+function defaultFor(name: string, kind: ContextName | null): string | undefined {
+  const spec = getDirective(name);
+  if (spec === undefined) return undefined;
+  const variant = kind === null ? spec.variants[0] : (variantFor(spec, kind) ?? spec.variants[0]);
+  return variant?.default ?? undefined;
+}
+
+/** The variant for `name` in `kind`, and the context its block opens. */
+function classify(name: string, kind: ContextName | null): { variant: DirectiveVariant | undefined; opens: ContextName | null } {
+  const spec = getDirective(name);
+  if (spec === undefined) return { variant: undefined, opens: null };
+  const variant = kind === null ? undefined : variantFor(spec, kind);
+  const blockVariant = variant ?? spec.variants.find((v) => v.block);
+  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null };
+  const opens = childContext(blockVariant, kind ?? 'main') ?? blockVariant.opens;
+  return { variant, opens };
+}
+
+interface Frame {
+  readonly nodes: readonly Node[];
+  index: number;
+  readonly scope: Scope;
+  readonly file: LoadedFile;
+  readonly includedVia: readonly Directive[];
+  /** Files on the include chain leading here, to stop at cycles (reported by include-cycle). */
+  readonly fileChain: readonly string[];
+}
+
+function expand(tree: ConfigTree, root: Scope): DirectiveNode[] {
+  const out: DirectiveNode[] = [];
+  const entry = tree.files.get(tree.entry);
+  if (entry === undefined) return out;
+  const stack: Frame[] = [{ nodes: entry.ast.children, index: 0, scope: root, file: entry, includedVia: [], fileChain: [entry.path] }];
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1] as Frame;
+    if (frame.index >= frame.nodes.length) {
+      stack.pop();
+      continue;
+    }
+    const ast = frame.nodes[frame.index++] as Node;
+    if (ast.type !== 'directive') continue;
+    const { variant, opens } = classify(ast.name, frame.scope.kind);
+    const block: Scope | null = ast.block === null ? null : { kind: opens, owner: null, parent: frame.scope, children: [] };
+    const node: DirectiveNode = { directive: ast, name: ast.name, file: frame.file, scope: frame.scope, block, includedVia: frame.includedVia, variant };
+    if (block !== null) (block as { owner: DirectiveNode | null }).owner = node;
+    frame.scope.children.push(node);
+    out.push(node);
+
+    if (ast.name === 'include') {
+      const targets = tree.includes.get(ast) ?? [];
+      for (let i = targets.length - 1; i >= 0; i--) {
+        const target = targets[i] as string;
+        const file = tree.files.get(target);
+        if (file === undefined || frame.fileChain.includes(target)) continue;
+        stack.push({
+          nodes: file.ast.children,
+          index: 0,
+          scope: frame.scope,
+          file,
+          includedVia: [...frame.includedVia, ast],
+          fileChain: [...frame.fileChain, target],
+        });
+      }
+    } else if (block !== null && ast.block !== null && !(block.kind !== null && isFreeformContext(block.kind))) {
+      stack.push({ nodes: ast.block, index: 0, scope: block, file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain });
+    }
+  }
+  return out;
+}

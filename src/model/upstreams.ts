@@ -1,0 +1,119 @@
+/**
+ * The upstream graph: `upstream` blocks with their servers, every `*_pass` site, and what each pass
+ * resolves to (an upstream block, an implicit host:port, a unix socket, a run-time variable), plus the
+ * names that match no upstream.
+ */
+import { parseAddress, parseUpstreamUrl, passKindOf, type ParsedAddress, type PassKind, type Result, type UpstreamUrl } from './values.js';
+import type { DirectiveNode, ScopeModel } from './scope.js';
+
+export interface UpstreamServer {
+  readonly node: DirectiveNode;
+  /** The address argument as written. */
+  readonly address: string;
+  readonly parsed: Result<ParsedAddress>;
+  /** `weight=5` -> weight: '5'; flags such as `backup`, `down`, `resolve` -> true. */
+  readonly params: ReadonlyMap<string, string | true>;
+}
+
+export interface UpstreamBlock {
+  readonly name: string;
+  readonly node: DirectiveNode;
+  /** 'http' for upstream{} in http, 'stream' in stream. */
+  readonly family: 'http' | 'stream';
+  readonly servers: readonly UpstreamServer[];
+}
+
+export type PassTarget =
+  | { readonly kind: 'upstream'; readonly upstream: UpstreamBlock }
+  /** An implicit upstream: host[:port] resolved at startup, or an IP literal. */
+  | { readonly kind: 'address'; readonly host: string; readonly port: number | undefined }
+  | { readonly kind: 'unix'; readonly path: string }
+  /** Evaluated per request; what it resolves to is not known statically. */
+  | { readonly kind: 'variable' }
+  /** A name without a port that matches no upstream block (nginx: `no port in upstream`, or DNS at startup). */
+  | { readonly kind: 'unknown-name'; readonly name: string }
+  | { readonly kind: 'invalid'; readonly error: string };
+
+export interface PassSite {
+  readonly node: DirectiveNode;
+  readonly passKind: PassKind;
+  readonly url: Result<UpstreamUrl>;
+  readonly target: PassTarget;
+}
+
+export class UpstreamGraph {
+  /** Upstream blocks by lower-cased name (nginx matches names case-insensitively); duplicates kept. */
+  readonly upstreams: ReadonlyMap<string, readonly UpstreamBlock[]>;
+  readonly passes: readonly PassSite[];
+  private readonly users = new Map<UpstreamBlock, PassSite[]>();
+
+  constructor(model: ScopeModel) {
+    const upstreams = new Map<string, UpstreamBlock[]>();
+    for (const node of model.byName('upstream')) {
+      if (node.block === null) continue;
+      const name = node.directive.args[0]?.value ?? '';
+      const family = node.scope.kind === 'stream' ? 'stream' : 'http';
+      const servers = model.local(node.block, 'server').map((s) => upstreamServer(s));
+      const block: UpstreamBlock = { name, node, family, servers };
+      const key = name.toLowerCase();
+      const list = upstreams.get(key);
+      if (list === undefined) upstreams.set(key, [block]);
+      else list.push(block);
+    }
+    this.upstreams = upstreams;
+
+    const passes: PassSite[] = [];
+    for (const node of model.nodes) {
+      const passKind = passKindOf(node.name);
+      if (passKind === undefined || node.scope.kind === 'stream-server') continue;
+      const arg = node.directive.args[0];
+      if (arg === undefined) continue;
+      const url = parseUpstreamUrl(arg.value, passKind);
+      const site: PassSite = { node, passKind, url, target: this.resolveTarget(url) };
+      passes.push(site);
+      if (site.target.kind === 'upstream') {
+        const list = this.users.get(site.target.upstream);
+        if (list === undefined) this.users.set(site.target.upstream, [site]);
+        else list.push(site);
+      }
+    }
+    this.passes = passes;
+  }
+
+  /** The http upstream block a name refers to (the first, when duplicated). */
+  find(name: string, family: 'http' | 'stream' = 'http'): UpstreamBlock | undefined {
+    return this.upstreams.get(name.toLowerCase())?.find((u) => u.family === family);
+  }
+
+  /** The pass sites that use an upstream block. */
+  usersOf(upstream: UpstreamBlock): readonly PassSite[] {
+    return this.users.get(upstream) ?? [];
+  }
+
+  private resolveTarget(url: Result<UpstreamUrl>): PassTarget {
+    if (!url.ok) return { kind: 'invalid', error: url.error };
+    const u = url.value;
+    if (u.unixPath !== undefined) return { kind: 'unix', path: u.unixPath };
+    if (u.hasVariables && u.upstreamName === undefined) return { kind: 'variable' };
+    if (u.upstreamName !== undefined && u.noPort) {
+      const upstream = this.find(u.upstreamName);
+      if (upstream !== undefined) return { kind: 'upstream', upstream };
+      if (u.requiresUpstreamBlock && !u.hasVariables) return { kind: 'unknown-name', name: u.upstreamName };
+    }
+    if (u.hasVariables) return { kind: 'variable' };
+    if (u.host !== undefined) return { kind: 'address', host: u.host, port: u.effectivePort };
+    return { kind: 'variable' };
+  }
+}
+
+function upstreamServer(node: DirectiveNode): UpstreamServer {
+  const args = node.directive.args;
+  const address = args[0]?.value ?? '';
+  const params = new Map<string, string | true>();
+  for (const arg of args.slice(1)) {
+    const eq = arg.value.indexOf('=');
+    if (eq === -1) params.set(arg.value, true);
+    else params.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
+  }
+  return { node, address, parsed: parseAddress(address, { mode: 'upstream' }), params };
+}

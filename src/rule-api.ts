@@ -1,0 +1,32 @@
+/**
+ * Everything a rule may use. Rules import only this module, so the engine and model can change behind it.
+ */
+export { defineRule } from './engine/rule.js';
+export type { RuleDefinition, RuleContext, RuleVisitors, DirectiveVisitor, ReportDescriptor, RelatedDescriptor, Locus, MessageData } from './engine/rule.js';
+export type { Severity, Category, Applicability, Fix, Edit, OptionsSpec } from './engine/types.js';
+export type { Directive, Arg, Comment, Node } from './parser/index.js';
+export type { Span } from './source/index.js';
+export type { ConfigTree, LoadedFile, IncludeProblem } from './include/index.js';
+export type { Scope, DirectiveNode, Effective, Origin, UpstreamBlock, UpstreamServer, PassSite, PassTarget, ContextName, DirectiveSpec, DirectiveVariant, NginxVersion } from './model/index.js';
+export {
+  parseSize,
+  parseOffset,
+  parseTime,
+  parseFlag,
+  parseAddress,
+  parseUpstreamUrl,
+  passKindOf,
+  containsVariables,
+  editDistance,
+  closestMatches,
+  isIPv4Literal,
+  isIPv6Literal,
+  PASS_DIRECTIVES,
+  UNIX_SOCKET_PATH_MAX,
+  getDirective,
+  getDirectiveIn,
+  variantFor,
+  isFreeformContext,
+  argCountFits,
+} from './model/index.js';
+export type { Result, PassKind, ParsedAddress, UpstreamUrl } from './model/index.js';

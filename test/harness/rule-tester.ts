@@ -1,0 +1,124 @@
+/**
+ * RuleTester, after ESLint's: `valid` cases must produce no finding of the rule, `invalid` cases exactly the
+ * listed findings (messageId and full start/end position). Fails when a messageId of the rule is never
+ * exercised by an invalid case, and when an expected error lacks its end position.
+ *
+ * A case is either `code` (the main file, /etc/nginx/nginx.conf) or `files` (paths relative to /etc/nginx
+ * unless absolute; `entry` names the main file, default nginx.conf), read through an in-memory host.
+ */
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createMemoryHost, loadConfig } from '../../src/include/index.js';
+import { lintTree } from '../../src/engine/runner.js';
+import { NginxVersion, type ContextName } from '../../src/model/index.js';
+import { defaultOptions } from '../../src/engine/options.js';
+import type { AnyRule } from '../../src/engine/rule.js';
+import type { Finding } from '../../src/engine/types.js';
+
+const PREFIX = '/etc/nginx';
+
+export interface ValidCase {
+  readonly name?: string;
+  readonly code?: string;
+  readonly files?: Readonly<Record<string, string>>;
+  readonly entry?: string;
+  readonly options?: Readonly<Record<string, unknown>>;
+  readonly nginxVersion?: string;
+  readonly rootContext?: ContextName;
+  readonly extraDirectives?: readonly string[];
+}
+
+export interface ExpectedError {
+  readonly messageId: string;
+  readonly line: number;
+  readonly column: number;
+  readonly endLine: number;
+  readonly endColumn: number;
+  /** Path relative to /etc/nginx (or absolute); default: the entry file. */
+  readonly file?: string;
+  /** The full formatted message, when the case wants to check it. */
+  readonly message?: string;
+}
+
+export interface InvalidCase extends ValidCase {
+  readonly errors: readonly ExpectedError[];
+}
+
+export interface RuleTests {
+  readonly valid: readonly (ValidCase | string)[];
+  readonly invalid: readonly InvalidCase[];
+}
+
+function abs(file: string): string {
+  return path.posix.isAbsolute(file) ? file : path.posix.join(PREFIX, file);
+}
+
+/** Lints one case with only `rule` enabled and returns its findings, sorted by file and position. */
+export function lintCase(rule: AnyRule, c: ValidCase): Finding[] {
+  const files = c.files ?? { 'nginx.conf': c.code ?? '' };
+  if (c.files === undefined && c.code === undefined) throw new Error('a case needs `code` or `files`');
+  const host = createMemoryHost(Object.fromEntries(Object.entries(files).map(([k, v]) => [abs(k), v])));
+  const tree = loadConfig(abs(c.entry ?? 'nginx.conf'), { host, prefix: PREFIX });
+  const { findings } = lintTree(tree, {
+    rules: [{ rule, severity: rule.severity, options: defaultOptions(rule, c.options ?? {}) }],
+    rootContext: c.rootContext ?? 'main',
+    version: () => NginxVersion.parse(c.nginxVersion ?? '1.30.0', 'option') as NginxVersion,
+    extraDirectives: new Set(c.extraDirectives ?? []),
+  });
+  return findings
+    .filter((f) => f.ruleId === rule.name || f.ruleId === 'internal-error')
+    .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
+}
+
+function caseName(c: ValidCase | string, index: number): string {
+  if (typeof c === 'string') return `#${index}: ${c.slice(0, 60).replace(/\s+/g, ' ')}`;
+  return c.name ?? `#${index}: ${(c.code ?? Object.keys(c.files ?? {}).join(', ')).slice(0, 60).replace(/\s+/g, ' ')}`;
+}
+
+export function runRuleTests(rule: AnyRule, tests: RuleTests): void {
+  describe(rule.name, () => {
+    describe('valid', () => {
+      tests.valid.forEach((c, i) => {
+        it(caseName(c, i), () => {
+          const found = lintCase(rule, typeof c === 'string' ? { code: c } : c);
+          expect(found.map((f) => `${f.start.line}:${f.start.column} ${f.messageId}: ${f.message}`)).toEqual([]);
+        });
+      });
+    });
+    describe('invalid', () => {
+      tests.invalid.forEach((c, i) => {
+        it(caseName(c, i), () => {
+          expect(c.errors.length, 'an invalid case must expect at least one error').toBeGreaterThan(0);
+          for (const e of c.errors) {
+            expect(e.endLine !== undefined && e.endColumn !== undefined, `expected error ${e.messageId} needs endLine and endColumn`).toBe(true);
+          }
+          const entry = abs(c.entry ?? 'nginx.conf');
+          const found = lintCase(rule, c).map((f) => ({
+            messageId: f.messageId,
+            line: f.start.line,
+            column: f.start.column,
+            endLine: f.end.line,
+            endColumn: f.end.column,
+            file: f.file,
+            message: f.message,
+          }));
+          const expected = c.errors.map((e) => ({
+            messageId: e.messageId,
+            line: e.line,
+            column: e.column,
+            endLine: e.endLine,
+            endColumn: e.endColumn,
+            file: e.file === undefined ? entry : abs(e.file),
+            message: e.message ?? found.find((f) => f.messageId === e.messageId && f.line === e.line && f.column === e.column)?.message,
+          }));
+          expect(found).toEqual(expected);
+        });
+      });
+    });
+    it('exercises every messageId in an invalid case', () => {
+      const used = new Set(tests.invalid.flatMap((c) => c.errors.map((e) => e.messageId)));
+      const unused = Object.keys(rule.messages).filter((id) => !used.has(id));
+      expect(unused, 'messageIds never exercised by an invalid case').toEqual([]);
+    });
+  });
+}
