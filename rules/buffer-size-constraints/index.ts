@@ -1,0 +1,136 @@
+import { defineRule, parseOffset, parseSize, type DirectiveNode, type Effective, type Scope } from '../../src/rule-api.js';
+
+/** Modules whose merge step enforces the buffer rules (grpc has only grpc_buffer_size). */
+const PREFIXES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
+type Prefix = (typeof PREFIXES)[number];
+
+/** One memory page on x86-64 Linux: the default `*_buffer_size` and `*_buffers` size. */
+const PAGE = 4096;
+const DEFAULT_BUFFERS = { count: 8, size: PAGE };
+/** nginx's default `*_max_temp_file_size`. */
+const DEFAULT_MAX_TEMP = 1024 * 1024 * 1024;
+
+const CHECKED_SCOPES = new Set(['http', 'server', 'location', 'if-in-location', 'limit_except']);
+
+interface Value<T> {
+  readonly value: T;
+  /** The directive that set it; undefined for nginx's default. */
+  readonly node: DirectiveNode | undefined;
+}
+
+function human(bytes: number): string {
+  if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}m`;
+  if (bytes % 1024 === 0) return `${bytes / 1024}k`;
+  return String(bytes);
+}
+
+export default defineRule({
+  name: 'buffer-size-constraints',
+  category: 'buffers',
+  severity: 'error',
+  description: 'Buffer sizes that nginx rejects at load: busy, temp-file and buffer sizes that do not fit together.',
+  messages: {
+    tooFewBuffers: 'there must be at least 2 "{{prefix}}_buffers"',
+    busyTooSmall:
+      '"{{prefix}}_busy_buffers_size" must be equal to or greater than the maximum of the value of "{{prefix}}_buffer_size" and one of the "{{prefix}}_buffers" (busy {{busy}} < {{max}})',
+    busyTooLarge:
+      '"{{prefix}}_busy_buffers_size" must be less than the size of all "{{prefix}}_buffers" minus one buffer (busy {{busy}}{{implicit}} > {{limit}} = ({{count}} - 1) x {{size}})',
+    tempWriteTooSmall:
+      '"{{prefix}}_temp_file_write_size" must be equal to or greater than the maximum of the value of "{{prefix}}_buffer_size" and one of the "{{prefix}}_buffers" ({{value}} < {{max}})',
+    maxTempTooSmall:
+      '"{{prefix}}_max_temp_file_size" must be equal to zero to disable temporary files usage or must be equal to or greater than the maximum of the value of "{{prefix}}_buffer_size" and one of the "{{prefix}}_buffers" ({{value}} < {{max}})',
+  },
+  create(context) {
+    const model = context.model;
+
+    const size = (scope: Scope, name: string, fallback: number, parse = parseSize): Value<number> | undefined => {
+      const eff: Effective = model.effective(scope, name);
+      const node = eff.nodes[eff.nodes.length - 1];
+      if (node === undefined) return { value: fallback, node: undefined };
+      const parsed = parse(node.directive.args[0]?.value ?? '');
+      return parsed.ok ? { value: parsed.value, node } : undefined;
+    };
+
+    const buffers = (scope: Scope, prefix: Prefix): Value<{ count: number; size: number }> | undefined => {
+      const eff = model.effective(scope, `${prefix}_buffers`);
+      const node = eff.nodes[eff.nodes.length - 1];
+      if (node === undefined) return { value: DEFAULT_BUFFERS, node: undefined };
+      const count = Number(node.directive.args[0]?.value);
+      const parsed = parseSize(node.directive.args[1]?.value ?? '');
+      if (!Number.isInteger(count) || !parsed.ok) return undefined;
+      return { value: { count, size: parsed.value }, node };
+    };
+
+    const depth = (scope: Scope): number => {
+      let d = 0;
+      for (let s: Scope | null = scope; s !== null; s = s.parent) d++;
+      return d;
+    };
+    /**
+     * The directive to blame: the innermost explicit one among those involved, since the outer levels
+     * were consistent on their own (ties go to the earlier candidate).
+     */
+    const blame = (...candidates: (DirectiveNode | undefined)[]): DirectiveNode | undefined => {
+      let best: DirectiveNode | undefined;
+      for (const c of candidates) if (c !== undefined && (best === undefined || depth(c.scope) > depth(best.scope))) best = c;
+      return best;
+    };
+
+    const check = (scope: Scope, prefix: Prefix): void => {
+      const bufs = buffers(scope, prefix);
+      const bufferSize = size(scope, `${prefix}_buffer_size`, PAGE);
+      if (bufs === undefined || bufferSize === undefined) return; // invalid values: invalid-arguments reports them
+      if (bufs.value.count < 2) {
+        const at = bufs.node;
+        if (at) context.report({ messageId: 'tooFewBuffers', data: { prefix }, at: { node: at } });
+        return;
+      }
+      const max = Math.max(bufferSize.value, bufs.value.size);
+      const maxSetter = bufferSize.value >= bufs.value.size ? blame(bufferSize.node, bufs.node) : blame(bufs.node, bufferSize.node);
+      const busy = size(scope, `${prefix}_busy_buffers_size`, 2 * max);
+      if (busy === undefined) return;
+      const limit = (bufs.value.count - 1) * bufs.value.size;
+      if (busy.value < max) {
+        const at = blame(busy.node, maxSetter);
+        if (at) context.report({ messageId: 'busyTooSmall', data: { prefix, busy: human(busy.value), max: human(max) }, at: { node: at } });
+      } else if (busy.value > limit) {
+        const at = blame(busy.node, maxSetter, bufs.node);
+        const implicit = busy.node ? '' : ` (unset: 2 x ${human(max)})`;
+        if (at) {
+          context.report({
+            messageId: 'busyTooLarge',
+            data: { prefix, busy: human(busy.value), implicit, limit: human(limit), count: bufs.value.count, size: human(bufs.value.size) },
+            at: { node: at },
+          });
+        }
+      }
+      const temp = size(scope, `${prefix}_temp_file_write_size`, 2 * max);
+      if (temp !== undefined && temp.value < max) {
+        const at = blame(temp.node, maxSetter);
+        if (at) context.report({ messageId: 'tempWriteTooSmall', data: { prefix, value: human(temp.value), max: human(max) }, at: { node: at } });
+      }
+      const maxTemp = size(scope, `${prefix}_max_temp_file_size`, DEFAULT_MAX_TEMP, parseOffset);
+      if (maxTemp !== undefined && maxTemp.value !== 0 && maxTemp.value < max) {
+        const at = blame(maxTemp.node, maxSetter);
+        if (at) context.report({ messageId: 'maxTempTooSmall', data: { prefix, value: human(maxTemp.value), max: human(max) }, at: { node: at } });
+      }
+    };
+
+    const checkScope = (scope: Scope): void => {
+      for (const prefix of PREFIXES) check(scope, prefix);
+    };
+
+    return {
+      directives: {
+        '*'(node) {
+          if (node.block !== null && node.block.kind !== null && CHECKED_SCOPES.has(node.block.kind)) checkScope(node.block);
+        },
+      },
+      'tree:exit'() {
+        // A snippet linted as http/server/location content: its top level is such a scope too.
+        const root = model.root;
+        if (root.kind !== null && CHECKED_SCOPES.has(root.kind)) checkScope(root);
+      },
+    };
+  },
+});
