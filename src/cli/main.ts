@@ -2,7 +2,10 @@ import yargs from 'yargs';
 import { readFileSync } from 'node:fs';
 import { EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io.js';
 import { parseCommand } from './parse-command.js';
-import { checkCommand } from './check-command.js';
+import { lintCommand } from './lint-command.js';
+import { explainCommand, rulesCommand } from './rules-command.js';
+import { REPORT_FORMATS } from '../report/index.js';
+import { allRules } from '../../rules/index.js';
 
 /** The package version, from package.json two levels up from src/ or three from dist/src/. */
 export function version(): string {
@@ -23,17 +26,70 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
   let usageError: string | undefined;
   const cli = yargs()
     .scriptName('ngxlint')
-    .parserConfiguration({ 'camel-case-expansion': false })
+    .parserConfiguration({ 'camel-case-expansion': false, 'boolean-negation': true })
     .usage('$0 [files..]  Find nginx settings that cause 502 Bad Gateway')
     .command(
       ['$0 [files..]', 'lint [files..]'],
-      'Check nginx configuration files (default command)',
+      'Check nginx configurations (default command)',
       (y) =>
         y
           .positional('files', { type: 'string', array: true, describe: 'nginx.conf, snippets or directories' })
-          .option('prefix', { type: 'string', describe: 'Directory relative includes resolve against (default: the main file\'s directory)' }),
+          .option('prefix', { type: 'string', describe: "Directory relative includes resolve against (default: the main file's directory)" })
+          .option('format', { alias: 'f', choices: REPORT_FORMATS, default: 'stylish' as const, describe: 'Output format' })
+          .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to this file' })
+          .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more warnings than this' })
+          .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
+          .option('rule', { type: 'string', array: true, default: [] as string[], describe: 'Set a rule: name:off|info|warn|error (repeatable)' })
+          .option('color', { type: 'boolean', describe: 'Force colour on or off (default: on for a terminal)' })
+          .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
+          .option('no-config', { type: 'boolean', default: false, describe: 'Ignore config files' })
+          .option('print-config', { type: 'boolean', default: false, describe: 'Print the resolved configuration and exit' })
+          .option('stdin', { type: 'boolean', default: false, describe: 'Read the configuration from standard input' })
+          .option('stdin-filename', { type: 'string', describe: 'Path to report (and resolve includes against) for --stdin' })
+          .option('nginx-version', { type: 'string', describe: 'Target nginx version (default: `nginx -v`, else the current stable)' })
+          .option('inline-config', { type: 'boolean', default: true, describe: 'Honour # ngxlint-disable comments (--no-inline-config to ignore them)' })
+          .option('report-unused-disable-directives', { type: 'boolean', default: false, describe: 'Report disable comments that suppress nothing' }),
       (args) => {
-        action = () => checkCommand({ files: args.files ?? [], prefix: args.prefix }, io);
+        action = () =>
+          lintCommand(
+            {
+              files: args.files ?? [],
+              prefix: args.prefix,
+              format: args.format,
+              outputFile: args['output-file'],
+              maxWarnings: args['max-warnings'],
+              quiet: args.quiet,
+              rule: args.rule,
+              color: args.color,
+              config: args.config,
+              noConfig: args['no-config'],
+              printConfig: args['print-config'],
+              stdin: args.stdin,
+              stdinFilename: args['stdin-filename'],
+              nginxVersion: args['nginx-version'],
+              inlineConfig: args['inline-config'],
+              reportUnusedDisableDirectives: args['report-unused-disable-directives'],
+            },
+            allRules,
+            io,
+            () => readFileSync(0, 'utf8'),
+          );
+      },
+    )
+    .command(
+      'rules',
+      'List the rules: name, category, severity, fixable',
+      (y) => y.option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
+      (args) => {
+        action = () => rulesCommand(allRules, args.format, io);
+      },
+    )
+    .command(
+      'explain <rule>',
+      "Print a rule's documentation",
+      (y) => y.positional('rule', { type: 'string', demandOption: true }),
+      (args) => {
+        action = () => explainCommand(allRules, args.rule, io);
       },
     )
     .command(

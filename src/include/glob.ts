@@ -125,3 +125,28 @@ function matchSegment(pattern: readonly Piece[], name: string): boolean {
   while (pattern[p]?.kind === 'star') p++;
   return p === pattern.length;
 }
+
+/**
+ * Whether a slash-separated path matches a pattern whose segments are glob segments, where a `**`
+ * segment matches any number of segments (for `ignore` patterns). A pattern without a slash matches the
+ * path's last segment anywhere, as in .gitignore.
+ */
+export function pathMatches(pattern: string, filePath: string): boolean {
+  const names = filePath.split('/').filter((s) => s !== '');
+  const parts = pattern.split('/').filter((s) => s !== '');
+  if (parts.length === 1 && parts[0] !== '**') return names.length > 0 && segmentMatcher(parts[0] as string)(names[names.length - 1] as string);
+  const matchers = parts.map((p) => (p === '**' ? null : segmentMatcher(p)));
+  // Dynamic programming over (pattern index, name index): linear in their product, no backtracking blow-up.
+  let reachable = new Set<number>([0]);
+  for (let p = 0; p < matchers.length; p++) {
+    const m = matchers[p];
+    const next = new Set<number>();
+    for (const n of reachable) {
+      if (m === null) for (let k = n; k <= names.length; k++) next.add(k);
+      else if (n < names.length && (m as (name: string) => boolean)(names[n] as string)) next.add(n + 1);
+    }
+    reachable = next;
+    if (reachable.size === 0) return false;
+  }
+  return reachable.has(names.length);
+}

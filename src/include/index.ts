@@ -1,6 +1,6 @@
 export { createNodeHost, createMemoryHost, HostError, openFailedMessage, MAX_FILE_BYTES } from './host.js';
 export type { Host, FileStat, FileKind } from './host.js';
-export { globWith, hasGlobMagic, compareBytewise } from './glob.js';
+export { globWith, hasGlobMagic, compareBytewise, pathMatches } from './glob.js';
 export type { DirEntry } from './glob.js';
 export { loadConfig, EntryError } from './resolve.js';
 export type { ConfigTree, LoadedFile, IncludeSite, IncludeProblem, IncludeProblemKind, LoadOptions } from './resolve.js';

@@ -127,7 +127,7 @@ describe('the ngxlint binary', () => {
     const r = spawnSync(process.execPath, [bin, 'nginx.conf'], { cwd: dir, encoding: 'utf8' });
     expect(r.status).toBe(1);
     expect(r.stdout).toBe(
-      'nginx.conf:3:24: unexpected "}" [syntax-error]\n  |\n3 |     server { listen 80 }\n  |                        ^\n\n1 problem\n',
+      '\nnginx.conf\n  3:24  error  unexpected "}"  syntax-error\n      |\n    3 |     server { listen 80 }\n      |                        ^\n\n✖ 1 problem (1 error, 0 warnings, 0 infos)\n',
     );
     expect(r.stderr).toBe('');
   });

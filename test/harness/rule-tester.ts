@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryHost, loadConfig } from '../../src/include/index.js';
 import { lintTree } from '../../src/engine/runner.js';
 import { NginxVersion, type ContextName } from '../../src/model/index.js';
-import { defaultOptions } from '../../src/engine/options.js';
+import { resolveConfig } from '../../src/engine/config.js';
+import { ruleInfos } from '../../src/cli/lint-command.js';
 import type { AnyRule } from '../../src/engine/rule.js';
 import type { Finding } from '../../src/engine/types.js';
 
@@ -59,8 +60,12 @@ export function lintCase(rule: AnyRule, c: ValidCase): Finding[] {
   if (c.files === undefined && c.code === undefined) throw new Error('a case needs `code` or `files`');
   const host = createMemoryHost(Object.fromEntries(Object.entries(files).map(([k, v]) => [abs(k), v])));
   const tree = loadConfig(abs(c.entry ?? 'nginx.conf'), { host, prefix: PREFIX });
+  // Options go through the same validation as a config file's.
+  const config = resolveConfig({ extends: [], rules: { [rule.name]: ['error', c.options ?? {}] } }, { rules: ruleInfos([rule]), baseDir: '/' });
+  const setting = config.rules.get(rule.name);
+  if (setting === undefined) throw new Error(`rule ${rule.name} did not resolve`);
   const { findings } = lintTree(tree, {
-    rules: [{ rule, severity: rule.severity, options: defaultOptions(rule, c.options ?? {}) }],
+    rules: [{ rule, severity: rule.severity, options: setting.options }],
     rootContext: c.rootContext ?? 'main',
     version: () => NginxVersion.parse(c.nginxVersion ?? '1.30.0', 'option') as NginxVersion,
     extraDirectives: new Set(c.extraDirectives ?? []),

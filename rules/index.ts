@@ -1,0 +1,8 @@
+/**
+ * The rule registry. A test checks that every folder under rules/ is listed here and vice versa.
+ */
+import type { AnyRule } from '../src/engine/rule.js';
+import bufferSizeConstraints from './buffer-size-constraints/index.js';
+import syntaxError from './syntax-error/index.js';
+
+export const allRules: readonly AnyRule[] = [syntaxError, bufferSizeConstraints];

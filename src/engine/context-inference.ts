@@ -1,0 +1,37 @@
+/**
+ * Which context a lone snippet belongs to, when no main configuration includes it: guessed from its
+ * top-level directives, the way a reader would.
+ */
+import type { Config } from '../parser/index.js';
+import type { ContextName } from '../model/index.js';
+
+const MAIN_ONLY = new Set(['events', 'http', 'stream', 'mail', 'worker_processes', 'user', 'pid', 'load_module', 'worker_rlimit_nofile', 'env']);
+const HTTP_LEVEL = new Set(['server', 'upstream', 'map', 'geo', 'split_clients', 'limit_req_zone', 'limit_conn_zone', 'proxy_cache_path', 'log_format', 'types']);
+const SERVER_LEVEL = new Set(['location', 'listen', 'server_name', 'ssl_certificate', 'ssl_certificate_key']);
+const LOCATION_LEVEL = new Set(['proxy_pass', 'fastcgi_pass', 'uwsgi_pass', 'scgi_pass', 'grpc_pass', 'try_files', 'alias', 'limit_except']);
+
+export interface InferredContext {
+  readonly context: ContextName;
+  /** Why, for the one-line note. */
+  readonly because: string;
+}
+
+export function inferContext(ast: Config): InferredContext {
+  const names = ast.children.flatMap((n) => (n.type === 'directive' ? [n.name] : []));
+  const first = (set: ReadonlySet<string>) => names.find((n) => set.has(n));
+  let hit = first(MAIN_ONLY);
+  if (hit !== undefined) return { context: 'main', because: `"${hit}" at top level` };
+  hit = first(HTTP_LEVEL);
+  if (hit !== undefined) return { context: 'http', because: `"${hit}" at top level` };
+  hit = first(SERVER_LEVEL);
+  if (hit !== undefined) return { context: 'server', because: `"${hit}" at top level` };
+  hit = first(LOCATION_LEVEL);
+  if (hit !== undefined) return { context: 'location', because: `"${hit}" at top level` };
+  return { context: 'http', because: 'no context-specific directive at top level' };
+}
+
+/** True when the file is a main configuration (nginx.conf or one with main-only directives). */
+export function looksLikeMain(ast: Config, fileName: string): boolean {
+  if (fileName === 'nginx.conf') return true;
+  return ast.children.some((n) => n.type === 'directive' && MAIN_ONLY.has(n.name));
+}

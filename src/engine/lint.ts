@@ -1,0 +1,158 @@
+/**
+ * Linting a set of input files: each main configuration is linted with everything it includes; a snippet
+ * is linted inside the main configuration that includes it (found upward from it), or else in the context
+ * its top-level directives suggest. Findings from several trees are merged without duplicates, then inline
+ * suppression comments apply.
+ */
+import * as path from 'node:path';
+import { EntryError, loadConfig, type ConfigTree, type Host } from '../include/index.js';
+import type { Config } from '../parser/index.js';
+import type { SourceText } from '../source/index.js';
+import { targetVersion, type ContextName, type NginxVersion } from '../model/index.js';
+import { inferContext, looksLikeMain } from './context-inference.js';
+import { lintTree, type EnabledRule } from './runner.js';
+import { applySuppressions } from './suppressions.js';
+import type { AnyRule } from './rule.js';
+import type { ResolvedConfig } from './config.js';
+import type { Finding } from './types.js';
+
+export interface LintRequest {
+  /** Absolute paths of the files to lint. */
+  readonly files: readonly string[];
+  readonly host: Host;
+  readonly config: ResolvedConfig;
+  readonly rules: readonly AnyRule[];
+  /** `--prefix`, else the config's `prefix`. */
+  readonly prefix?: string | undefined;
+  /** `--nginx-version`. */
+  readonly nginxVersion?: string | undefined;
+  /** Honour `# ngxlint-disable` comments (false with --no-inline-config). */
+  readonly inlineConfig?: boolean;
+  readonly reportUnusedDisableDirectives?: boolean;
+  /** How far up to look for a main nginx.conf that includes a snippet. */
+  readonly searchLevels?: number;
+}
+
+export interface LintResult {
+  readonly findings: Finding[];
+  /** Every file read, for code frames. */
+  readonly sources: ReadonlyMap<string, SourceText>;
+  /** The input files, for reporters that list clean files too. */
+  readonly files: readonly string[];
+  /** One-line notes for stderr (context inference, encodings). */
+  readonly notes: string[];
+  /** Inputs that could not be read: one line each; the run exits 2. */
+  readonly ioErrors: string[];
+}
+
+/** Loads, lints and suppresses; never throws for bad input. */
+export function lint(request: LintRequest): LintResult {
+  const { host, config } = request;
+  const prefix = request.prefix ?? (config.prefix === undefined ? undefined : path.resolve(config.baseDir, config.prefix));
+  const enabled: EnabledRule[] = [];
+  for (const rule of request.rules) {
+    const setting = config.rules.get(rule.name);
+    if (setting !== undefined) enabled.push({ rule, severity: setting.severity, options: setting.options });
+  }
+  let version: NginxVersion | undefined;
+  const getVersion = (): NginxVersion => (version ??= targetVersion(request.nginxVersion, config.nginxVersion));
+  const extraDirectives = new Set(config.directives);
+
+  const findings: Finding[] = [];
+  const seen = new Set<string>();
+  const sources = new Map<string, SourceText>();
+  const asts = new Map<string, Config>();
+  const notes: string[] = [];
+  const ioErrors: string[] = [];
+  const lintedTrees = new Set<string>();
+  const mainCache = new Map<string, ConfigTree | null>();
+
+  const load = (entry: string, entryPrefix: string | undefined): ConfigTree | undefined => {
+    try {
+      return loadConfig(entry, { host, ...(entryPrefix !== undefined ? { prefix: entryPrefix } : {}) });
+    } catch (e) {
+      if (e instanceof EntryError) {
+        ioErrors.push(e.message);
+        return undefined;
+      }
+      throw e;
+    }
+  };
+
+  const run = (tree: ConfigTree, rootContext: ContextName, keep: (f: Finding) => boolean): void => {
+    for (const file of tree.files.values()) {
+      if (!sources.has(file.path)) {
+        sources.set(file.path, file.source);
+        asts.set(file.path, file.ast);
+        if (file.source.encodingNote) notes.push(`${file.path}: ${file.source.encodingNote}`);
+      }
+    }
+    const result = lintTree(tree, { rules: enabled, rootContext, version: getVersion, extraDirectives });
+    for (const f of result.findings) {
+      if (!keep(f)) continue;
+      const key = `${f.ruleId}\u0000${f.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      findings.push(f);
+    }
+  };
+
+  /** A main nginx.conf in the snippet's directory or above that includes it. */
+  const findMain = (snippet: string): ConfigTree | undefined => {
+    let dir = path.dirname(snippet);
+    for (let level = 0; level <= (request.searchLevels ?? 3); level++) {
+      const candidate = path.join(dir, 'nginx.conf');
+      if (candidate !== snippet && host.stat(candidate)?.kind === 'file') {
+        let tree = mainCache.get(candidate);
+        if (tree === undefined) {
+          tree = load(candidate, prefix) ?? null;
+          mainCache.set(candidate, tree);
+        }
+        if (tree !== null && tree.files.has(snippet)) return tree;
+      }
+      const parent = path.dirname(dir);
+      if (parent === dir) break;
+      dir = parent;
+    }
+    return undefined;
+  };
+
+  for (const file of request.files) {
+    const tree = load(file, prefix);
+    if (tree === undefined) continue;
+    const entry = tree.files.get(tree.entry);
+    if (entry === undefined) continue;
+    if (looksLikeMain(entry.ast, path.basename(file))) {
+      if (lintedTrees.has(tree.entry)) continue;
+      lintedTrees.add(tree.entry);
+      run(tree, 'main', () => true);
+      continue;
+    }
+    const main = findMain(file);
+    if (main !== undefined) {
+      const key = `${main.entry}#snippets`;
+      if (!lintedTrees.has(main.entry) && !lintedTrees.has(key)) {
+        // Lint the whole main tree once; report only what concerns the files that were asked for.
+        const asked = new Set(request.files);
+        run(main, 'main', (f) => asked.has(f.file));
+        lintedTrees.add(key);
+      }
+      continue;
+    }
+    const inferred = inferContext(entry.ast);
+    notes.push(`${file}: no main nginx.conf found that includes it; linted as ${inferred.context} context (${inferred.because})`);
+    // Without a known prefix, relative includes of a lone snippet cannot be resolved reliably.
+    const prefixKnown = prefix !== undefined;
+    run(tree, inferred.context, (f) => prefixKnown || f.ruleId !== 'include-not-found');
+  }
+
+  let kept = findings;
+  if (request.inlineConfig !== false) {
+    const result = applySuppressions(findings, asts, {
+      reportUnused: request.reportUnusedDisableDirectives === true,
+      knownRules: new Set(request.rules.map((r) => r.name)),
+    });
+    kept = [...result.kept, ...result.problems];
+  }
+  return { findings: kept, sources, files: request.files, notes, ioErrors };
+}
