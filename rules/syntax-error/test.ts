@@ -8,6 +8,26 @@ runRuleTests(rule, {
   ],
   invalid: [
     {
+      name: 'a BOM before a comment line breaks nginx too',
+      code: '\ufeff# main config\nevents {}\n',
+      errors: [{ messageId: 'bom', line: 1, column: 1, endLine: 1, endColumn: 3 }],
+    },
+    {
+      name: 'a UTF-8 byte order mark glued to the first directive',
+      code: '\ufeffevents {}\n',
+      errors: [
+        {
+          messageId: 'bom',
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 8,
+          message:
+            'unknown directive "\\xEF\\xBB\\xBFevents": the file starts with a UTF-8 byte order mark, which nginx reads as part of the first directive name; save the file without BOM',
+        },
+      ],
+    },
+    {
       name: 'missing ; before }',
       code: 'events {}\nhttp {\n    server { listen 80 }\n}\n',
       errors: [{ messageId: 'syntax', line: 3, column: 24, endLine: 3, endColumn: 25, message: 'unexpected "}"' }],

@@ -35,3 +35,20 @@ export function looksLikeMain(ast: Config, fileName: string): boolean {
   if (fileName === 'nginx.conf') return true;
   return ast.children.some((n) => n.type === 'directive' && MAIN_ONLY.has(n.name));
 }
+
+/** Template placeholders that nginx cannot read: Go/Jinja/Mustache `{{ }}`, Jinja `{% %}`, `@{VAR}`. */
+const TEMPLATE_MARKER = /\{\{|\{%|@\{[A-Za-z_]/;
+
+/**
+ * The first line holding a template placeholder outside a comment, when the file is a template that is
+ * rendered before nginx reads it (such files are skipped with a note rather than reported line by line).
+ */
+export function templateMarkerLine(text: string): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (/^\s*#/.test(line)) continue;
+    if (TEMPLATE_MARKER.test(line)) return i + 1;
+  }
+  return undefined;
+}

@@ -9,7 +9,7 @@ import { EntryError, loadConfig, type ConfigTree, type Host } from '../include/i
 import type { Config } from '../parser/index.js';
 import type { SourceText } from '../source/index.js';
 import { targetVersion, type ContextName, type NginxVersion } from '../model/index.js';
-import { inferContext, looksLikeMain } from './context-inference.js';
+import { inferContext, looksLikeMain, templateMarkerLine } from './context-inference.js';
 import { lintTree, type EnabledRule } from './runner.js';
 import { applySuppressions } from './suppressions.js';
 import type { AnyRule } from './rule.js';
@@ -79,17 +79,23 @@ export function lint(request: LintRequest): LintResult {
     }
   };
 
+  const templates = new Set<string>();
   const run = (tree: ConfigTree, rootContext: ContextName, keep: (f: Finding) => boolean): void => {
     for (const file of tree.files.values()) {
       if (!sources.has(file.path)) {
         sources.set(file.path, file.source);
         asts.set(file.path, file.ast);
         if (file.source.encodingNote) notes.push(`${file.path}: ${file.source.encodingNote}`);
+        const templateLine = file.path === tree.entry ? undefined : templateMarkerLine(file.source.text);
+        if (templateLine !== undefined) {
+          templates.add(file.path);
+          notes.push(`${file.path}: included file looks like a template (placeholder at line ${templateLine}); its findings are not reported`);
+        }
       }
     }
     const result = lintTree(tree, { rules: enabled, rootContext, version: getVersion, extraDirectives });
     for (const f of result.findings) {
-      if (!keep(f)) continue;
+      if (!keep(f) || templates.has(f.file)) continue;
       const key = `${f.ruleId}\u0000${f.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
@@ -122,6 +128,11 @@ export function lint(request: LintRequest): LintResult {
     if (tree === undefined) continue;
     const entry = tree.files.get(tree.entry);
     if (entry === undefined) continue;
+    const templateLine = templateMarkerLine(entry.source.text);
+    if (templateLine !== undefined) {
+      notes.push(`${file}: looks like a template (placeholder at line ${templateLine}), not an nginx configuration; render it first, then lint the result`);
+      continue;
+    }
     if (looksLikeMain(entry.ast, path.basename(file))) {
       if (lintedTrees.has(tree.entry)) continue;
       lintedTrees.add(tree.entry);

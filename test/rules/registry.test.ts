@@ -41,7 +41,7 @@ for (const rule of allRules) {
       const headings = [...readme.matchAll(/^## (.+)$/gm)].map((m) => m[1]);
       expect(headings).toEqual(SECTIONS);
     });
-    const examples = [...readme.matchAll(/^(Incorrect|Correct)[^\n]*:\s*\n+```nginx\n([\s\S]*?)```/gm)].map((m) => ({ kind: m[1], code: m[2]! }));
+    const examples = [...readme.matchAll(/^(Incorrect|Correct)[^\n]*:\s*\n+```nginx\n([\s\S]*?)```/gm)].map((m) => ({ kind: m[1] as string, code: m[2] as string }));
     it('README has at least one incorrect and one correct example', () => {
       expect(examples.some((e) => e.kind === 'Incorrect')).toBe(true);
       expect(examples.some((e) => e.kind === 'Correct')).toBe(true);
