@@ -41,8 +41,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
           .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
           .option('rule', { type: 'string', array: true, default: [] as string[], describe: 'Set a rule: name:off|info|warn|error (repeatable)' })
           .option('color', { type: 'boolean', describe: 'Force colour on or off (default: on for a terminal)' })
-          .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one' })
-          .option('no-config', { type: 'boolean', default: false, describe: 'Ignore config files' })
+          .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one (--no-config: use none)' })
           .option('print-config', { type: 'boolean', default: false, describe: 'Print the resolved configuration and exit' })
           .option('stdin', { type: 'boolean', default: false, describe: 'Read the configuration from standard input' })
           .option('stdin-filename', { type: 'string', describe: 'Path to report (and resolve includes against) for --stdin' })
@@ -61,8 +60,9 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
               quiet: args.quiet,
               rule: args.rule,
               color: args.color,
-              config: args.config,
-              noConfig: args['no-config'],
+              // yargs turns --no-config into config: false.
+              config: typeof args.config === 'string' ? args.config : undefined,
+              noConfig: (args.config as unknown) === false,
               printConfig: args['print-config'],
               stdin: args.stdin,
               stdinFilename: args['stdin-filename'],
