@@ -3,6 +3,15 @@
  */
 import type { AnyRule } from '../src/engine/rule.js';
 import bufferSizeConstraints from './buffer-size-constraints/index.js';
+import includeCycle from './include-cycle/index.js';
+import includeNotFound from './include-not-found/index.js';
 import syntaxError from './syntax-error/index.js';
+import upstreamDefinitionErrors from './upstream-definition-errors/index.js';
 
-export const allRules: readonly AnyRule[] = [syntaxError, bufferSizeConstraints];
+export const allRules: readonly AnyRule[] = [
+  syntaxError,
+  includeNotFound,
+  includeCycle,
+  upstreamDefinitionErrors,
+  bufferSizeConstraints,
+];

@@ -107,7 +107,13 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
 
       let targets: string[];
       if (hasGlobMagic(absolute)) {
-        targets = host.glob(absolute).filter((p) => host.stat(p)?.kind === 'file');
+        targets = [];
+        for (const match of host.glob(absolute)) {
+          const kind = host.stat(match)?.kind;
+          // nginx opens whatever glob() returns: a directory among the matches fails the load.
+          if (kind === 'file') targets.push(match);
+          else if (kind === 'directory') problem('unreadable', openFailedMessage(match, 'EISDIR'), match);
+        }
       } else {
         const st = host.stat(absolute);
         if (st === undefined) {

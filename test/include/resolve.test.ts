@@ -71,6 +71,12 @@ describe('include resolution', () => {
     expect(tree.problems.map((p) => p.message)).toEqual(['open() "/etc/nginx/conf.d" failed (21: Is a directory)']);
   });
 
+  it('reports a directory matched by an include glob, as nginx fails on it', () => {
+    const tree = load({ '/etc/nginx/nginx.conf': 'include conf.d/*;\n', '/etc/nginx/conf.d/a.conf': 'x;\n', '/etc/nginx/conf.d/sub/b.conf': 'y;\n' });
+    expect(tree.problems.map((p) => p.message)).toEqual(['open() "/etc/nginx/conf.d/sub" failed (21: Is a directory)']);
+    expect(tree.files.has('/etc/nginx/conf.d/a.conf')).toBe(true);
+  });
+
   it('reports include cycles without hanging, including through a glob and a self-include', () => {
     const tree = load({
       '/etc/nginx/nginx.conf': 'http { include conf.d/*.conf; }\n',
