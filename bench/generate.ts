@@ -142,15 +142,14 @@ function app(i: number, rand: () => number): string[] {
   const primaries = rand() < 0.6 ? 1 : 2;
   for (let s = 0; s < primaries; s++) out.push(`        server ${net}.${11 + s}:${port} max_fails=3 fail_timeout=30s;`);
   out.push(`        server ${net}.${11 + primaries}:${port} backup;`);
-  out.push('        keepalive 16;  # idle connections per worker');
+  out.push('        keepalive 16;  # per worker');
   out.push('    }', '');
 
   out.push('    server {');
   out.push('        listen 80;');
   out.push(`        server_name ${host}${rand() < 0.5 ? ` www.${host}` : ''};`);
   out.push(`        root /srv/www/app-${i}/public;`);
-  out.push('        index index.php index.html;');
-  out.push(`        client_max_body_size ${pick(UPLOAD_SIZES)};`);
+  if (rand() < 0.5) out.push(`        client_max_body_size ${pick(UPLOAD_SIZES)};`);
   out.push('        add_header X-Served-By "${hostname} (edge)" always;');
   if (rand() < 0.4) out.push('        if ($is_bot) { return 403; }');
 
@@ -162,15 +161,14 @@ function app(i: number, rand: () => number): string[] {
   out.push('            proxy_set_header X-Real-IP $remote_addr;');
   out.push('            proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;');
   out.push('            proxy_set_header X-Forwarded-Proto $real_scheme;');
-  out.push('            proxy_set_header Connection "";  # keep upstream connections alive');
-  if (rand() < 0.5) out.push('            limit_req zone=perip burst=40 nodelay;');
+  out.push('            proxy_set_header Connection "";  # keepalive');
+  if (rand() < 0.2) out.push('            limit_req zone=perip burst=40 nodelay;');
   out.push('        }');
 
   out.push('', `        location ~* \\.(${pick(STATIC_EXTS)})$ {`);
   out.push('            expires 30d;');
   out.push('            add_header Cache-Control "public, max-age=2592000, immutable";');
   out.push('            access_log off;');
-  out.push('            try_files $uri =404;');
   out.push('        }');
 
   // One or both of PHP-FPM and uWSGI, then one of WebSocket proxy, redirect or health check.
