@@ -10,6 +10,8 @@ const DEFAULT_BUFFERS = { count: 8, size: PAGE };
 /** nginx's default `*_max_temp_file_size`. */
 const DEFAULT_MAX_TEMP = 1024 * 1024 * 1024;
 
+const BUFFER_SUFFIXES = new Set(['buffer_size', 'buffers', 'busy_buffers_size', 'temp_file_write_size', 'max_temp_file_size']);
+
 const CHECKED_SCOPES = new Set(['http', 'server', 'location', 'if-in-location', 'limit_except']);
 
 interface Value<T> {
@@ -116,8 +118,14 @@ export default defineRule({
       }
     };
 
+    /**
+     * A scope that sets none of a module's buffer directives has its parent's effective values, which
+     * were checked at the parent (nginx's defaults are consistent), so only scopes that set one are checked.
+     */
+    const setsBuffers = (scope: Scope, prefix: Prefix): boolean =>
+      scope.children.some((c) => c.name.startsWith(prefix) && c.name.charCodeAt(prefix.length) === 95 /* _ */ && BUFFER_SUFFIXES.has(c.name.slice(prefix.length + 1)));
     const checkScope = (scope: Scope): void => {
-      for (const prefix of PREFIXES) check(scope, prefix);
+      for (const prefix of PREFIXES) if (setsBuffers(scope, prefix)) check(scope, prefix);
     };
 
     return {

@@ -1,11 +1,11 @@
 import yargs from 'yargs';
 import { readFileSync } from 'node:fs';
 import { EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io.js';
-import { parseCommand } from './parse-command.js';
-import { lintCommand } from './lint-command.js';
-import { explainCommand, rulesCommand } from './rules-command.js';
-import { REPORT_FORMATS } from '../report/index.js';
-import { allRules } from '../../rules/index.js';
+
+// Commands load their modules when they run, so that `parse` never pays for the rules and `--help` for
+// neither (startup time is a budget).
+const FORMATS = ['stylish', 'compact', 'json'] as const;
+const loadRules = async () => (await import('../../rules/index.js')).allRules;
 
 /** The package version, from package.json two levels up from src/ or three from dist/src/. */
 export function version(): string {
@@ -22,7 +22,7 @@ export function version(): string {
 
 /** Runs the CLI with the given arguments; resolves to the exit code. Never throws. */
 export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
-  let action: (() => number) | undefined;
+  let action: (() => Promise<number>) | undefined;
   let usageError: string | undefined;
   const cli = yargs()
     .scriptName('ngxlint')
@@ -35,7 +35,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
         y
           .positional('files', { type: 'string', array: true, describe: 'nginx.conf, snippets or directories' })
           .option('prefix', { type: 'string', describe: "Directory relative includes resolve against (default: the main file's directory)" })
-          .option('format', { alias: 'f', choices: REPORT_FORMATS, default: 'stylish' as const, describe: 'Output format' })
+          .option('format', { alias: 'f', choices: FORMATS, default: 'stylish' as const, describe: 'Output format' })
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to this file' })
           .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more warnings than this' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
@@ -49,8 +49,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
           .option('inline-config', { type: 'boolean', default: true, describe: 'Honour # ngxlint-disable comments (--no-inline-config to ignore them)' })
           .option('report-unused-disable-directives', { type: 'boolean', default: false, describe: 'Report disable comments that suppress nothing' }),
       (args) => {
-        action = () =>
-          lintCommand(
+        action = async () =>
+          (await import('./lint-command.js')).lintCommand(
             {
               files: args.files ?? [],
               prefix: args.prefix,
@@ -70,7 +70,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
               inlineConfig: args['inline-config'],
               reportUnusedDisableDirectives: args['report-unused-disable-directives'],
             },
-            allRules,
+            await loadRules(),
             io,
             () => readFileSync(0, 'utf8'),
           );
@@ -81,7 +81,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       'List the rules: name, category, severity, fixable',
       (y) => y.option('format', { alias: 'f', choices: ['table', 'json'] as const, default: 'table' as const }),
       (args) => {
-        action = () => rulesCommand(allRules, args.format, io);
+        action = async () => (await import('./rules-command.js')).rulesCommand(await loadRules(), args.format, io);
       },
     )
     .command(
@@ -89,7 +89,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       "Print a rule's documentation",
       (y) => y.positional('rule', { type: 'string', demandOption: true }),
       (args) => {
-        action = () => explainCommand(allRules, args.rule, io);
+        action = async () => (await import('./rules-command.js')).explainCommand(await loadRules(), args.rule, io);
       },
     )
     .command(
@@ -106,7 +106,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
           .option('indent', { type: 'number', describe: 'Indent the JSON by this many spaces' })
           .option('out', { alias: 'o', type: 'string', describe: 'Write the payload to this file' }),
       (args) => {
-        action = () => parseCommand(
+        action = async () => (await import('./parse-command.js')).parseCommand(
           {
             file: args.file,
             singleFile: args['single-file'],
@@ -140,7 +140,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
       io.stderr(`ngxlint: ${usageError}\nRun "ngxlint --help" for usage.\n`);
       return EXIT_USAGE;
     }
-    return action ? action() : EXIT_OK;
+    return action ? await action() : EXIT_OK;
   } catch (e) {
     io.stderr(`ngxlint: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
     return EXIT_USAGE;

@@ -62,7 +62,7 @@ export function crossplaneArg(arg: Pick<Arg, 'raw' | 'quote'>): string {
   if (arg.quote === null) return arg.raw;
   const closed = arg.raw.length >= 2 && arg.raw.endsWith(arg.quote) && !arg.raw.endsWith('\\' + arg.quote);
   const inner = arg.raw.slice(1, closed ? -1 : undefined);
-  return inner.split('\\' + arg.quote).join(arg.quote);
+  return inner.indexOf('\\') === -1 ? inner : inner.split('\\' + arg.quote).join(arg.quote);
 }
 
 export function toCrossplane(tree: ConfigTree, options: PayloadOptions = {}): Payload {
@@ -112,10 +112,11 @@ function statements(file: LoadedFile, nodes: readonly Node[], tree: ConfigTree, 
 }
 
 function directiveStatement(file: LoadedFile, node: Directive, tree: ConfigTree, index: ReadonlyMap<string, number>, options: PayloadOptions): Statement {
-  let args = node.args.map(crossplaneArg);
+  let args: string[] = new Array<string>(node.args.length);
+  for (let i = 0; i < node.args.length; i++) args[i] = crossplaneArg(node.args[i] as Arg);
   if (node.name === 'if') args = stripIfParens(args);
   if (node.rawBlock) args.push(node.rawBlock.text);
-  const stmt: Statement = { directive: node.name, line: file.source.positionAt(node.nameSpan.start).line, args };
+  const stmt: Statement = { directive: node.name, line: file.source.lineAt(node.nameSpan.start), args };
   const included = tree.includes.get(node);
   if (included !== undefined) stmt.includes = included.map((p) => index.get(p) as number);
   if (node.block) stmt.block = [];
@@ -127,7 +128,7 @@ function directiveStatement(file: LoadedFile, node: Directive, tree: ConfigTree,
 }
 
 function commentStatement(file: LoadedFile, node: Comment, options: PayloadOptions): Statement {
-  const stmt: Statement = { directive: '#', line: file.source.positionAt(node.span.start).line, args: [], comment: node.text };
+  const stmt: Statement = { directive: '#', line: file.source.lineAt(node.span.start), args: [], comment: node.text };
   if (options.positions) stmt.position = position(file, node.span);
   return stmt;
 }

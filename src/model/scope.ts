@@ -105,6 +105,13 @@ export class ScopeModel {
 
   /** The nodes named `name` directly in `scope` (after include expansion). */
   local(scope: Scope, name: string): readonly DirectiveNode[] {
+    const children = scope.children;
+    // Most scopes are small: a scan is cheaper than building (and keeping) an index.
+    if (children.length <= 16) {
+      let found: DirectiveNode[] | undefined;
+      for (const child of children) if (child.name === name) (found ??= []).push(child);
+      return found ?? NONE;
+    }
     let index = this.scopeIndex.get(scope);
     if (index === undefined) {
       index = new Map();
@@ -115,7 +122,7 @@ export class ScopeModel {
       }
       this.scopeIndex.set(scope, index);
     }
-    return index.get(name) ?? [];
+    return index.get(name) ?? NONE;
   }
 
   /** The value of `name` in effect in `scope`: set here, inherited from an outer level, or nginx's default. */
@@ -143,7 +150,18 @@ export class ScopeModel {
   }
 }
 
+const NONE: readonly DirectiveNode[] = Object.freeze([]);
+const defaults = new Map<string, string | undefined>();
+
 function defaultFor(name: string, kind: ContextName | null): string | undefined {
+  const key = `${name} ${kind ?? ''}`;
+  if (defaults.has(key)) return defaults.get(key);
+  const value = computeDefault(name, kind);
+  defaults.set(key, value);
+  return value;
+}
+
+function computeDefault(name: string, kind: ContextName | null): string | undefined {
   const spec = getDirective(name);
   if (spec === undefined) return undefined;
   const variant = kind === null ? spec.variants[0] : (variantFor(spec, kind) ?? spec.variants[0]);

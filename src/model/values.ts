@@ -721,11 +721,12 @@ export const PASS_DIRECTIVES: Readonly<Record<PassKind, string>> = {
 
 /** The pass kind of an http-module directive name (`proxy_pass` -> `'proxy'`), if it is one. */
 export function passKindOf(directive: string): PassKind | undefined {
-  for (const [kind, name] of Object.entries(PASS_DIRECTIVES) as [PassKind, string][]) {
-    if (name === directive) return kind;
-  }
-  return undefined;
+  return PASS_KIND_BY_DIRECTIVE.get(directive);
 }
+
+const PASS_KIND_BY_DIRECTIVE: ReadonlyMap<string, PassKind> = new Map(
+  (Object.entries(PASS_DIRECTIVES) as [PassKind, string][]).map(([kind, name]) => [name, kind]),
+);
 
 interface SchemeSpec {
   readonly name: string;

@@ -32,6 +32,72 @@ export interface LexResult {
   readonly errors: LexError[];
 }
 
+/** Token kinds as numbers, for the typed-array stream the parser reads. */
+export const WORD = 0;
+export const SEMI_TOKEN = 1;
+export const OPEN = 2;
+export const CLOSE = 3;
+export const COMMENT = 4;
+export const LUA = 5;
+export type Kind = typeof WORD | typeof SEMI_TOKEN | typeof OPEN | typeof CLOSE | typeof COMMENT | typeof LUA;
+
+const KIND_NAMES: readonly TokenKind[] = ['word', ';', '{', '}', 'comment', 'lua'];
+
+/** Flags: bit 0-1 the quote (0 none, 1 double, 2 single), bit 2 set when a quoted word is closed. */
+export const QUOTE_DOUBLE = 1;
+export const QUOTE_SINGLE = 2;
+export const CLOSED = 4;
+
+/**
+ * Tokens as parallel typed arrays: no object per token, which keeps a 7 MB configuration's lexing out
+ * of the garbage collector's way.
+ */
+export class TokenStream {
+  count = 0;
+  kinds: Uint8Array;
+  flags: Uint8Array;
+  starts: Int32Array;
+  ends: Int32Array;
+
+  constructor(capacity: number) {
+    const n = Math.max(16, capacity);
+    this.kinds = new Uint8Array(n);
+    this.flags = new Uint8Array(n);
+    this.starts = new Int32Array(n);
+    this.ends = new Int32Array(n);
+  }
+
+  push(kind: Kind, start: number, end: number, flags = CLOSED): void {
+    if (this.count === this.kinds.length) this.grow();
+    const i = this.count++;
+    this.kinds[i] = kind;
+    this.flags[i] = flags;
+    this.starts[i] = start;
+    this.ends[i] = end;
+  }
+
+  private grow(): void {
+    const n = this.kinds.length * 2;
+    const kinds = new Uint8Array(n);
+    kinds.set(this.kinds);
+    const flags = new Uint8Array(n);
+    flags.set(this.flags);
+    const starts = new Int32Array(n);
+    starts.set(this.starts);
+    const ends = new Int32Array(n);
+    ends.set(this.ends);
+    this.kinds = kinds;
+    this.flags = flags;
+    this.starts = starts;
+    this.ends = ends;
+  }
+}
+
+export function quoteOf(flags: number): QuoteKind {
+  const q = flags & 3;
+  return q === QUOTE_DOUBLE ? '"' : q === QUOTE_SINGLE ? "'" : null;
+}
+
 const SPACE = 32;
 const TAB = 9;
 const LF = 10;
@@ -53,46 +119,56 @@ function isSpace(ch: number): boolean {
   return ch === SPACE || ch === TAB || ch === LF || ch === CR;
 }
 
-function tok(kind: TokenKind, start: number, end: number, quote: QuoteKind = null, closed = true): Token {
-  return { kind, start, end, quote, closed };
+/** The tokens as objects (for tools and tests; the parser reads the stream directly). */
+export function lex(text: string): LexResult {
+  const { stream, errors } = lexStream(text);
+  const tokens: Token[] = new Array<Token>(stream.count);
+  for (let t = 0; t < stream.count; t++) {
+    const flags = stream.flags[t] as number;
+    tokens[t] = {
+      kind: KIND_NAMES[stream.kinds[t] as number] as TokenKind,
+      start: stream.starts[t] as number,
+      end: stream.ends[t] as number,
+      quote: quoteOf(flags),
+      closed: (flags & CLOSED) !== 0,
+    };
+  }
+  return { tokens, errors };
 }
 
-export function lex(text: string): LexResult {
-  const tokens: Token[] = [];
+export function lexStream(text: string): { stream: TokenStream; errors: LexError[] } {
+  // About one token per 10 characters in real configurations; the stream grows when needed.
+  const stream = new TokenStream(text.length >> 3);
   const errors: LexError[] = [];
   const length = text.length;
   let i = text.charCodeAt(0) === BOM ? 1 : 0;
-  // First word of the statement being read, to recognise `*_by_lua_block {`.
-  let statementName: string | null = null;
-
-  const pushWord = (t: Token): void => {
-    tokens.push(t);
-    if (statementName === null) statementName = text.slice(t.quote ? t.start + 1 : t.start, t.quote && t.closed ? t.end - 1 : t.end);
-  };
+  // The first word of the statement being read (start/end of its value), to recognise `*_by_lua_block {`.
+  let nameStart = -1;
+  let nameEnd = -1;
 
   while (i < length) {
     const ch = text.charCodeAt(i);
-    if (isSpace(ch)) {
+    if (ch === SPACE || ch === LF || ch === TAB || ch === CR) {
       i++;
       continue;
     }
     if (ch === SEMI) {
-      tokens.push(tok(';', i, i + 1));
-      statementName = null;
+      stream.push(SEMI_TOKEN, i, i + 1);
+      nameStart = -1;
       i++;
       continue;
     }
     if (ch === LBRACE) {
-      tokens.push(tok('{', i, i + 1));
-      const name = statementName as string | null;
-      statementName = null;
+      stream.push(OPEN, i, i + 1);
+      const isLua = nameStart >= 0 && nameEnd - LUA_SUFFIX.length >= nameStart && text.startsWith(LUA_SUFFIX, nameEnd - LUA_SUFFIX.length);
+      nameStart = -1;
       i++;
-      if (name !== null && name.endsWith(LUA_SUFFIX)) i = lexLuaBody(text, i, tokens, errors);
+      if (isLua) i = lexLuaBody(text, i, stream, errors);
       continue;
     }
     if (ch === RBRACE) {
-      tokens.push(tok('}', i, i + 1));
-      statementName = null;
+      stream.push(CLOSE, i, i + 1);
+      nameStart = -1;
       i++;
       continue;
     }
@@ -100,7 +176,7 @@ export function lex(text: string): LexResult {
       let end = text.indexOf('\n', i);
       if (end === -1) end = length;
       else if (end > i && text.charCodeAt(end - 1) === CR) end--;
-      tokens.push(tok('comment', i, end));
+      stream.push(COMMENT, i, end);
       i = end;
       continue;
     }
@@ -121,8 +197,11 @@ export function lex(text: string): LexResult {
         }
       }
       if (i > length) i = length;
-      const quote: QuoteKind = ch === DQUOTE ? '"' : "'";
-      pushWord(tok('word', start, i, quote, closed));
+      stream.push(WORD, start, i, (ch === DQUOTE ? QUOTE_DOUBLE : QUOTE_SINGLE) | (closed ? CLOSED : 0));
+      if (nameStart < 0) {
+        nameStart = start + 1;
+        nameEnd = closed ? i - 1 : i;
+      }
       if (!closed) {
         errors.push({ message: 'unexpected end of file, expecting ";" or "}"', start, end: start + 1 });
         break;
@@ -156,20 +235,24 @@ export function lex(text: string): LexResult {
         i++;
         continue;
       }
-      if (isSpace(c) || c === SEMI || c === LBRACE) break;
+      if (c === SPACE || c === LF || c === SEMI || c === LBRACE || c === TAB || c === CR) break;
       i++;
     }
     if (i > length) i = length;
-    pushWord(tok('word', start, i));
+    stream.push(WORD, start, i, CLOSED);
+    if (nameStart < 0) {
+      nameStart = start;
+      nameEnd = i;
+    }
   }
-  return { tokens, errors };
+  return { stream, errors };
 }
 
 /**
  * Lexes the body of a Lua block starting just after its `{`; pushes a `lua` token for the body and a
  * `}` token for the closing brace. Returns the offset after the closing brace.
  */
-function lexLuaBody(text: string, start: number, tokens: Token[], errors: LexError[]): number {
+function lexLuaBody(text: string, start: number, stream: TokenStream, errors: LexError[]): number {
   const length = text.length;
   let depth = 1;
   let i = start;
@@ -211,14 +294,14 @@ function lexLuaBody(text: string, start: number, tokens: Token[], errors: LexErr
     else if (c === RBRACE) {
       depth--;
       if (depth === 0) {
-        tokens.push(tok('lua', start, i));
-        tokens.push(tok('}', i, i + 1));
+        stream.push(LUA, start, i);
+        stream.push(CLOSE, i, i + 1);
         return i + 1;
       }
     }
     i++;
   }
-  tokens.push(tok('lua', start, length));
+  stream.push(LUA, start, length);
   errors.push({ message: 'unexpected end of file, expecting "}"', start: length, end: length });
   return length;
 }

@@ -51,6 +51,19 @@ export class SourceText {
     return this.starts().length;
   }
 
+  /** The 1-based line of an offset (positionAt without the allocation, for hot paths). */
+  lineAt(offset: number): number {
+    const starts = this.starts();
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((starts[mid] as number) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  }
+
   positionAt(offset: number): Position {
     const starts = this.starts();
     const clamped = Math.max(0, Math.min(offset, this.text.length));
