@@ -5,6 +5,7 @@ import { lint } from '../engine/lint.js';
 import type { AnyRule } from '../engine/rule.js';
 import type { RuleLevel } from '../engine/types.js';
 import { formatFindings, type ReportFormat } from '../report/index.js';
+import { NginxVersion } from '../model/index.js';
 import { expandInputs } from './inputs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 import { ruleDocsUrl } from './rule-docs.js';
@@ -50,6 +51,10 @@ export function lintCommand(options: LintCommandOptions, rules: readonly AnyRule
   const ruleFlags = parseRuleFlags(options.rule);
   if (typeof ruleFlags === 'string') {
     io.stderr(`ngxlint: ${ruleFlags}\n`);
+    return EXIT_USAGE;
+  }
+  if (options.nginxVersion !== undefined && NginxVersion.parse(options.nginxVersion) === undefined) {
+    io.stderr(`ngxlint: invalid --nginx-version "${options.nginxVersion}" (expected e.g. 1.26.2)\n`);
     return EXIT_USAGE;
   }
   let config;
@@ -98,9 +103,7 @@ export function lintCommand(options: LintCommandOptions, rules: readonly AnyRule
     }
   }
 
-  let result;
-  try {
-    result = lint({
+  const result = lint({
       files: inputs,
       host,
       config,
@@ -109,15 +112,8 @@ export function lintCommand(options: LintCommandOptions, rules: readonly AnyRule
       nginxVersion: options.nginxVersion,
       inlineConfig: options.inlineConfig,
       reportUnusedDisableDirectives: options.reportUnusedDisableDirectives,
-    });
-  } catch (e) {
-    if (e instanceof Error && /invalid nginx version/.test(e.message)) {
-      io.stderr(`ngxlint: ${e.message}\n`);
-      return EXIT_USAGE;
-    }
-    throw e;
-  }
-  for (const note of result.notes) io.stderr(`ngxlint: ${path.relative(io.cwd, note.split(': ')[0] ?? '') || note.split(': ')[0]}: ${note.split(': ').slice(1).join(': ')}\n`);
+  });
+  for (const note of result.notes) io.stderr(`ngxlint: ${path.relative(io.cwd, note.file) || note.file}: ${note.message}\n`);
   for (const e of result.ioErrors) io.stderr(`ngxlint: ${e}\n`);
 
   const shown = options.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;

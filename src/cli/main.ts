@@ -39,7 +39,7 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to this file' })
           .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more warnings than this' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })
-          .option('rule', { type: 'string', array: true, default: [] as string[], describe: 'Set a rule: name:off|info|warn|error (repeatable)' })
+          .option('rule', { type: 'string', describe: 'Set a rule: name:off|info|warn|error (repeatable)' })
           .option('color', { type: 'boolean', describe: 'Force colour on or off (default: on for a terminal)' })
           .option('config', { alias: 'c', type: 'string', describe: 'Use this config file instead of searching for one (--no-config: use none)' })
           .option('print-config', { type: 'boolean', default: false, describe: 'Print the resolved configuration and exit' })
@@ -58,7 +58,8 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
               outputFile: args['output-file'],
               maxWarnings: args['max-warnings'],
               quiet: args.quiet,
-              rule: args.rule,
+              // Repeated --rule options arrive as an array, a single one as a string.
+              rule: ([] as string[]).concat(args.rule ?? []),
               color: args.color,
               // yargs turns --no-config into config: false.
               config: typeof args.config === 'string' ? args.config : undefined,

@@ -39,8 +39,8 @@ export interface LintResult {
   readonly sources: ReadonlyMap<string, SourceText>;
   /** The input files, for reporters that list clean files too. */
   readonly files: readonly string[];
-  /** One-line notes for stderr (context inference, encodings). */
-  readonly notes: string[];
+  /** One-line notes for stderr (context inference, encodings, templates), each about one file. */
+  readonly notes: { readonly file: string; readonly message: string }[];
   /** Inputs that could not be read: one line each; the run exits 2. */
   readonly ioErrors: string[];
 }
@@ -62,7 +62,7 @@ export function lint(request: LintRequest): LintResult {
   const seen = new Set<string>();
   const sources = new Map<string, SourceText>();
   const asts = new Map<string, Config>();
-  const notes: string[] = [];
+  const notes: { file: string; message: string }[] = [];
   const ioErrors: string[] = [];
   const lintedTrees = new Set<string>();
   const mainCache = new Map<string, ConfigTree | null>();
@@ -85,11 +85,11 @@ export function lint(request: LintRequest): LintResult {
       if (!sources.has(file.path)) {
         sources.set(file.path, file.source);
         asts.set(file.path, file.ast);
-        if (file.source.encodingNote) notes.push(`${file.path}: ${file.source.encodingNote}`);
+        if (file.source.encodingNote) notes.push({ file: file.path, message: file.source.encodingNote });
         const templateLine = file.path === tree.entry ? undefined : templateMarkerLine(file.source.text);
         if (templateLine !== undefined) {
           templates.add(file.path);
-          notes.push(`${file.path}: included file looks like a template (placeholder at line ${templateLine}); its findings are not reported`);
+          notes.push({ file: file.path, message: `included file looks like a template (placeholder at line ${templateLine}); its findings are not reported` });
         }
       }
     }
@@ -130,7 +130,7 @@ export function lint(request: LintRequest): LintResult {
     if (entry === undefined) continue;
     const templateLine = templateMarkerLine(entry.source.text);
     if (templateLine !== undefined) {
-      notes.push(`${file}: looks like a template (placeholder at line ${templateLine}), not an nginx configuration; render it first, then lint the result`);
+      notes.push({ file, message: `looks like a template (placeholder at line ${templateLine}), not an nginx configuration; render it first, then lint the result` });
       continue;
     }
     if (looksLikeMain(entry.ast, path.basename(file))) {
@@ -151,7 +151,7 @@ export function lint(request: LintRequest): LintResult {
       continue;
     }
     const inferred = inferContext(entry.ast);
-    notes.push(`${file}: no main nginx.conf found that includes it; linted as ${inferred.context} context (${inferred.because})`);
+    notes.push({ file, message: `no main nginx.conf found that includes it; linted as ${inferred.context} context (${inferred.because})` });
     // Without a known prefix, relative includes of a lone snippet cannot be resolved reliably.
     const prefixKnown = prefix !== undefined;
     run(tree, inferred.context, (f) => prefixKnown || f.ruleId !== 'include-not-found');
