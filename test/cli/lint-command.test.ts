@@ -1,6 +1,5 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli, tempTree } from '../harness/cli.js';
 
@@ -14,7 +13,6 @@ const tree = (files: Record<string, string>) => {
 
 const BROKEN_BUFFERS = 'events {}\nhttp {\n    proxy_buffer_size 16k;\n}\n';
 const CLEAN = 'events {}\nhttp {\n    server {\n        listen 80;\n    }\n}\n';
-void Readable;
 
 describe('ngxlint lint', () => {
   it('exits 0 on a clean config and prints nothing', async () => {
@@ -145,5 +143,23 @@ describe('ngxlint rules / explain', () => {
     const typo = await runCli(['explain', 'syntax-eror'], { cwd: '/' });
     expect(typo.code).toBe(2);
     expect(typo.stderr).toContain('did you mean "syntax-error"');
+  });
+});
+
+describe('--stdin', () => {
+  it('lints standard input under the given name, resolving includes next to it', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const dir = tree({ 'snippets/buffers.conf': 'proxy_buffers 1 4k;\n' });
+    const bin = path.resolve(__dirname, '../../bin/ngxlint.js');
+    const r = spawnSync(process.execPath, [bin, '--stdin', '--stdin-filename', 'nginx.conf', '-f', 'compact'], {
+      cwd: dir,
+      input: 'events {}\nhttp {\n    include snippets/buffers.conf;\n}\n',
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toBe('snippets/buffers.conf:1:1: error: there must be at least 2 "proxy_buffers" [buffer-size-constraints]\n');
+    const missing = spawnSync(process.execPath, [bin, '--stdin'], { cwd: dir, input: '', encoding: 'utf8' });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('--stdin needs --stdin-filename');
   });
 });
