@@ -28,5 +28,6 @@ export {
   variantFor,
   isFreeformContext,
   argCountFits,
+  allDirectiveNames,
 } from './model/index.js';
 export type { Result, PassKind, ParsedAddress, UpstreamUrl } from './model/index.js';

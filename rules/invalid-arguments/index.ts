@@ -1,0 +1,121 @@
+import { argCountFits, defineRule, parseAddress, type DirectiveNode, type LoadedFile, type Scope } from '../../src/rule-api.js';
+import { argumentChecks, isValid, type ValueMessage } from './kinds.js';
+import { REJECTED_AS_DUPLICATE } from './duplicates.js';
+
+/** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
+const TEMPLATE_ARG = /\{\{|\}\}|\{%|%\}|[$@]\{|<%|%>|%[A-Za-z_][\w.]*%|@[A-Za-z_]\w*@/;
+/** Markers of a template language that can break the block structure itself (`listen {{ .Port }};`). */
+const TEMPLATE_FILE = /\{\{|\{%|<%|@\{[A-Za-z_]/;
+
+/** Inside a block whose own directive nginx does not know: its contents are the module's business. */
+function insideUnknownBlock(scope: Scope): boolean {
+  for (let s: Scope | null = scope; s !== null; s = s.parent) if (s.kind === null) return true;
+  return false;
+}
+
+const VALUE_MESSAGE_IDS = {
+  value: 'invalidValue',
+  number: 'invalidNumber',
+  flag: 'invalidFlag',
+  valueIn: 'invalidValueIn',
+  numberQuoted: 'invalidNumberQuoted',
+} as const satisfies Record<ValueMessage, string>;
+
+export default defineRule({
+  name: 'invalid-arguments',
+  category: 'load',
+  severity: 'error',
+  description:
+    'A directive with the wrong number of arguments, a bad size, time, number or on/off value, a duplicate, or a bad listen port; nginx refuses the whole configuration.',
+  messages: {
+    noOpening: 'directive "{{name}}" has no opening "{"',
+    notTerminated: 'directive "{{name}}" is not terminated by ";"',
+    argCount: 'invalid number of arguments in "{{name}}" directive',
+    invalidValue: '"{{name}}" directive invalid value',
+    invalidNumber: '"{{name}}" directive invalid number',
+    invalidFlag: 'invalid value "{{value}}" in "{{name}}" directive, it must be "on" or "off"',
+    invalidValueIn: 'invalid value "{{value}}" in "{{name}}" directive',
+    invalidNumberQuoted: 'invalid number "{{value}}"',
+    duplicate: '"{{name}}" directive is duplicate',
+    listenAddress: '{{reason}} in "{{address}}" of the "listen" directive',
+  },
+  create(context) {
+    const templated = new Map<LoadedFile, boolean>();
+    /** Per block, the names of the duplicate-refusing directives seen so far. */
+    const seen = new Map<Scope, Set<string>>();
+    const isTemplated = (file: LoadedFile): boolean => {
+      let t = templated.get(file);
+      if (t === undefined) {
+        t = file.source.text.split('\n').some((line) => !/^\s*#/.test(line) && TEMPLATE_FILE.test(line));
+        templated.set(file, t);
+      }
+      return t;
+    };
+
+    /** Reports the first problem nginx would stop at in this directive. */
+    function check(node: DirectiveNode): void {
+      // no variant: unknown, or not allowed here (the other rules' findings)
+      const variant = node.variant;
+      if (variant === undefined || insideUnknownBlock(node.scope)) return;
+      const d = node.directive;
+      const name = node.name;
+      // A missing terminator is a syntax error, reported by syntax-error.
+      if (d.terminator === null) return;
+      const args = d.args;
+
+      // ngx_conf_handler(): the terminator is checked before the argument count. A template placeholder
+      // may stand for several arguments, or a template language may have broken the block structure.
+      const mismatch = variant.block ? (d.terminator === ';' ? 'noOpening' : undefined) : d.terminator === '{' ? 'notTerminated' : undefined;
+      if (mismatch !== undefined || !argCountFits(variant, args.length)) {
+        const placeholders = args.some((a) => TEMPLATE_ARG.test(a.value));
+        if (!placeholders && !isTemplated(node.file)) context.report({ messageId: mismatch ?? 'argCount', data: { name }, at: { node, span: d.nameSpan } });
+        return;
+      }
+
+      // The slot handlers refuse a second value before parsing it. Directives are visited in document
+      // order, so the earlier occurrences in this block (included files count) have been seen already;
+      // only well-formed ones count, as a malformed one stops nginx by itself.
+      const family = variant.family;
+      const dupKey = family === 'stream' || family === 'mail' ? `${name}@${family}` : name;
+      if (REJECTED_AS_DUPLICATE.has(dupKey) && !variant.repeatable) {
+        let names = seen.get(node.scope);
+        if (names === undefined) seen.set(node.scope, (names = new Set()));
+        if (names.has(name)) {
+          context.report({ messageId: 'duplicate', data: { name }, at: { node, span: d.nameSpan } });
+          return;
+        }
+        names.add(name);
+      }
+
+      const checks = argumentChecks(name, variant);
+      for (let i = 0; i < checks.length && i < args.length; i++) {
+        const spec = checks[i];
+        const arg = args[i];
+        if (spec === undefined || arg === undefined) continue;
+        const value = arg.value;
+        // variables are evaluated per request (limit_rate $rate); placeholders are filled in later
+        if (value.includes('$') || isValid(spec.kind, value) || TEMPLATE_ARG.test(value)) continue;
+        context.report({ messageId: VALUE_MESSAGE_IDS[spec.message], data: { name, value }, at: { node, span: arg.span } });
+        return;
+      }
+
+      if (name === 'listen') checkListen(node);
+    }
+
+    function checkListen(node: DirectiveNode): void {
+      const arg = node.directive.args[0];
+      if (arg === undefined) return;
+      const address = arg.value;
+      const parsed = parseAddress(address, { mode: 'listen' });
+      if (parsed.ok || address.includes('$') || TEMPLATE_ARG.test(address)) return;
+      const reason = parsed.error.slice(0, parsed.error.indexOf(' in "'));
+      context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
+    }
+
+    return {
+      directives: {
+        '*': check,
+      },
+    };
+  },
+});
