@@ -34,6 +34,18 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
   const extraDirectives = options.extraDirectives ?? new Set<string>();
   const findings: Finding[] = [];
   const seen = new Set<string>();
+  /** Rules that threw: reported once, then not called again. */
+  const crashed = new Set<string>();
+  const guard = <T>(id: string, fn: () => T): T | undefined => {
+    if (crashed.has(id)) return undefined;
+    try {
+      return fn();
+    } catch (e) {
+      crashed.add(id);
+      findings.push(crashFinding(id, e, tree));
+      return undefined;
+    }
+  };
 
   const active: { id: string; visitors: RuleVisitors }[] = [];
   for (const enabled of options.rules) {
@@ -58,7 +70,7 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
         findings.push(finding);
       },
     };
-    const visitors = guard(id, findings, tree, () => enabled.rule.create(context as RuleContext<string, never>));
+    const visitors = guard(id, () => enabled.rule.create(context as RuleContext<string, never>));
     if (visitors !== undefined) active.push({ id, visitors });
   }
 
@@ -78,42 +90,37 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
   for (const file of tree.files.values()) {
     for (const { id, visitors } of active) {
       const hook = visitors.file;
-      if (hook) guard(id, findings, tree, () => hook(file));
+      if (hook) guard(id, () => hook(file));
     }
   }
   for (const node of model.nodes) {
     const list = byName.get(node.name);
-    if (list !== undefined) for (const { id, visit } of list) guard(id, findings, tree, () => visit(node as never));
-    for (const { id, visit } of any) guard(id, findings, tree, () => visit(node as never));
+    if (list !== undefined) for (const { id, visit } of list) guard(id, () => visit(node as never));
+    for (const { id, visit } of any) guard(id, () => visit(node as never));
   }
   for (const { id, visitors } of active) {
     const hook = visitors['tree:exit'];
-    if (hook) guard(id, findings, tree, hook);
+    if (hook) guard(id, hook);
   }
   return { findings, model };
 }
 
-/** A rule that throws must not take the run down: its exception becomes an error finding. */
-function guard<T>(id: string, findings: Finding[], tree: ConfigTree, fn: () => T): T | undefined {
-  try {
-    return fn();
-  } catch (e) {
-    const entry = tree.files.get(tree.entry) as LoadedFile;
-    const point: Point = { line: 1, column: 1, offset: 0 };
-    findings.push({
-      ruleId: 'internal-error',
-      severity: 'error',
-      messageId: 'crashed',
-      message: `rule "${id}" crashed: ${e instanceof Error ? e.message : String(e)} (please report this)`,
-      file: entry.path,
-      span: { start: 0, end: 0 },
-      start: point,
-      end: point,
-      related: [],
-      fix: undefined,
-    });
-    return undefined;
-  }
+/** A rule that throws must not take the run down: its exception becomes one error finding. */
+function crashFinding(id: string, e: unknown, tree: ConfigTree): Finding {
+  const entry = tree.files.get(tree.entry) as LoadedFile;
+  const point: Point = { line: 1, column: 1, offset: 0 };
+  return {
+    ruleId: 'internal-error',
+    severity: 'error',
+    messageId: 'crashed',
+    message: `rule "${id}" crashed: ${e instanceof Error ? e.message : String(e)} (please report this)`,
+    file: entry.path,
+    span: { start: 0, end: 0 },
+    start: point,
+    end: point,
+    related: [],
+    fix: undefined,
+  };
 }
 
 function resolveLocus(locus: Locus): { file: LoadedFile; span: Span } {
