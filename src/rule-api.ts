@@ -31,3 +31,14 @@ export {
   allDirectiveNames,
 } from './model/index.js';
 export type { Result, PassKind, ParsedAddress, UpstreamUrl } from './model/index.js';
+export {
+  quoteArg,
+  formatDirective,
+  insertDirectives,
+  replaceArg,
+  replaceArgs,
+  removeDirective,
+  setDirective,
+  addToList,
+  ARRAY_LIKE,
+} from './fix/edits.js';

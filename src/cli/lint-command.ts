@@ -1,7 +1,8 @@
 import * as path from 'node:path';
 import { createMemoryHost, pathMatches, type Host } from '../include/index.js';
 import { ConfigError, loadResolvedConfig, printableConfig, type RuleInfo } from '../engine/config.js';
-import { lint } from '../engine/lint.js';
+import { lint, type LintRequest, type LintResult } from '../engine/lint.js';
+import type { FixMode } from './fix-command.js';
 import type { AnyRule } from '../engine/rule.js';
 import type { RuleLevel } from '../engine/types.js';
 import { formatFindings, type ReportFormat } from '../report/index.js';
@@ -28,6 +29,14 @@ export interface LintCommandOptions {
   readonly nginxVersion: string | undefined;
   readonly inlineConfig: boolean;
   readonly reportUnusedDisableDirectives: boolean;
+  /** `--fix`: apply safe fixes in place. */
+  readonly fix: boolean;
+  /** `--unsafe-fixes`: also apply unsafe fixes (with --fix, --diff or --output-dir). */
+  readonly unsafeFixes: boolean;
+  /** `--diff` or `--fix-dry-run`: print the diff, write nothing. */
+  readonly diff: boolean;
+  readonly outputDir: string | undefined;
+  readonly showFixes: boolean;
 }
 
 const LEVELS: Readonly<Record<string, RuleLevel>> = { off: 'off', warn: 'warning', warning: 'warning', error: 'error', info: 'info' };
@@ -47,7 +56,7 @@ export function ruleInfos(rules: readonly AnyRule[]): RuleInfo[] {
   return rules.map((r) => ({ name: r.name, severity: r.severity, ...(r.recommended !== undefined ? { recommended: r.recommended } : {}), ...(r.options ? { options: r.options } : {}) }));
 }
 
-export function lintCommand(options: LintCommandOptions, rules: readonly AnyRule[], io: CliIo, readStdin: () => string): number {
+export async function lintCommand(options: LintCommandOptions, rules: readonly AnyRule[], io: CliIo, readStdin: () => string): Promise<number> {
   const ruleFlags = parseRuleFlags(options.rule);
   if (typeof ruleFlags === 'string') {
     io.stderr(`ngxlint: ${ruleFlags}\n`);
@@ -103,26 +112,56 @@ export function lintCommand(options: LintCommandOptions, rules: readonly AnyRule
     }
   }
 
-  const result = lint({
-      files: inputs,
-      host,
-      config,
-      rules,
-      prefix: options.prefix === undefined ? undefined : path.resolve(io.cwd, options.prefix),
-      nginxVersion: options.nginxVersion,
-      inlineConfig: options.inlineConfig,
-      reportUnusedDisableDirectives: options.reportUnusedDisableDirectives,
-  });
+  const request: LintRequest = {
+    files: inputs,
+    host,
+    config,
+    rules,
+    prefix: options.prefix === undefined ? undefined : path.resolve(io.cwd, options.prefix),
+    nginxVersion: options.nginxVersion,
+    inlineConfig: options.inlineConfig,
+    reportUnusedDisableDirectives: options.reportUnusedDisableDirectives,
+  };
+  const mode: FixMode | undefined = options.diff
+    ? { kind: 'diff' }
+    : options.outputDir !== undefined
+      ? { kind: 'output-dir', dir: options.outputDir }
+      : options.fix || options.unsafeFixes
+        ? { kind: 'write' }
+        : undefined;
+  if (mode?.kind === 'write' && options.stdin) {
+    io.stderr('ngxlint: --fix cannot write back to standard input; use --diff\n');
+    return EXIT_USAGE;
+  }
+  let result: LintResult;
+  let fixFailures = 0;
+  let changed = false;
+  if (mode === undefined) {
+    result = lint(request);
+  } else {
+    const { fixFiles } = await import('../fix/index.js');
+    const { writeFixes } = await import('./fix-command.js');
+    const outcome = fixFiles(request, { unsafe: options.unsafeFixes });
+    result = outcome.remaining;
+    const encode = (file: string, text: string): Uint8Array => result.sources.get(file)?.encode(text) ?? Buffer.from(text, 'utf8');
+    const written = writeFixes(outcome, mode, options.showFixes, io, encode);
+    fixFailures = written.failures;
+    changed = written.changed;
+  }
   for (const note of result.notes) io.stderr(`ngxlint: ${path.relative(io.cwd, note.file) || note.file}: ${note.message}\n`);
   for (const e of result.ioErrors) io.stderr(`ngxlint: ${e}\n`);
 
   const shown = options.quiet ? result.findings.filter((f) => f.severity === 'error') : result.findings;
+  // With --diff, stdout carries the patch alone: the report of what remains goes to stderr.
+  const out = mode?.kind === 'diff' ? io.stderr : io.stdout;
   const color = options.color ?? (io.stdoutIsTTY && options.outputFile === undefined && io.env.NO_COLOR === undefined);
   const text = formatFindings(options.format, shown, { cwd: io.cwd, color, sources: result.sources, ruleUrl: ruleDocsUrl, files: result.files });
   if (options.outputFile !== undefined) io.writeFile(path.resolve(io.cwd, options.outputFile), text);
-  else io.stdout(text);
+  else out(text);
 
-  if (result.ioErrors.length > 0) return EXIT_USAGE;
+  if (result.ioErrors.length > 0 || fixFailures > 0) return EXIT_USAGE;
+  // A dry run that would change files fails a CI check, as `ruff --diff` does.
+  if (mode?.kind === 'diff' && changed) return EXIT_FINDINGS;
   const errors = result.findings.filter((f) => f.severity === 'error').length;
   const warnings = result.findings.filter((f) => f.severity === 'warning').length;
   if (errors > 0) return EXIT_FINDINGS;

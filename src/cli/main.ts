@@ -47,7 +47,13 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
           .option('stdin-filename', { type: 'string', describe: 'Path to report (and resolve includes against) for --stdin' })
           .option('nginx-version', { type: 'string', describe: 'Target nginx version (default: `nginx -v`, else the current stable)' })
           .option('inline-config', { type: 'boolean', default: true, describe: 'Honour # ngxlint-disable comments (--no-inline-config to ignore them)' })
-          .option('report-unused-disable-directives', { type: 'boolean', default: false, describe: 'Report disable comments that suppress nothing' }),
+          .option('report-unused-disable-directives', { type: 'boolean', default: false, describe: 'Report disable comments that suppress nothing' })
+          .option('fix', { type: 'boolean', default: false, describe: 'Apply safe fixes to the files (atomically, after verification)' })
+          .option('unsafe-fixes', { type: 'boolean', default: false, describe: 'Also apply unsafe fixes (with --fix, --diff or --output-dir)' })
+          .option('diff', { type: 'boolean', default: false, describe: 'Print the fixes as a unified diff (git apply / patch -p1); write nothing' })
+          .option('fix-dry-run', { type: 'boolean', default: false, describe: 'Same as --diff' })
+          .option('output-dir', { type: 'string', describe: 'Write patched copies and ngxlint.patch under this directory instead of changing the files' })
+          .option('show-fixes', { type: 'boolean', default: false, describe: 'List every fix applied' }),
       (args) => {
         action = async () =>
           (await import('./lint-command.js')).lintCommand(
@@ -70,6 +76,11 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
               nginxVersion: args['nginx-version'],
               inlineConfig: args['inline-config'],
               reportUnusedDisableDirectives: args['report-unused-disable-directives'],
+              fix: args.fix,
+              unsafeFixes: args['unsafe-fixes'],
+              diff: args.diff || args['fix-dry-run'],
+              outputDir: args['output-dir'],
+              showFixes: args['show-fixes'],
             },
             await loadRules(),
             io,

@@ -43,6 +43,8 @@ export interface LintResult {
   readonly notes: { readonly file: string; readonly message: string }[];
   /** Inputs that could not be read: one line each; the run exits 2. */
   readonly ioErrors: string[];
+  /** Files included from more than one place: a fix there would change every site at once. */
+  readonly multiIncluded: ReadonlySet<string>;
 }
 
 /** Loads, lints and suppresses; never throws for bad input. */
@@ -80,8 +82,10 @@ export function lint(request: LintRequest): LintResult {
   };
 
   const templates = new Set<string>();
+  const multiIncluded = new Set<string>();
   const run = (tree: ConfigTree, rootContext: ContextName, keep: (f: Finding) => boolean): void => {
     for (const file of tree.files.values()) {
+      if (file.sites.length > 1) multiIncluded.add(file.path);
       if (!sources.has(file.path)) {
         sources.set(file.path, file.source);
         asts.set(file.path, file.ast);
@@ -165,5 +169,5 @@ export function lint(request: LintRequest): LintResult {
     });
     kept = [...result.kept, ...result.problems];
   }
-  return { findings: kept, sources, files: request.files, notes, ioErrors };
+  return { findings: kept, sources, files: request.files, notes, ioErrors, multiIncluded };
 }
