@@ -1,4 +1,4 @@
-import { defineRule, parseOffset, parseSize, type DirectiveNode, type Effective, type Scope } from '../../src/rule-api.js';
+import { defineRule, parseOffset, parseSize, setDirective, type DirectiveNode, type Edit, type Effective, type Fix, type Scope } from '../../src/rule-api.js';
 
 /** Modules whose merge step enforces the buffer rules (grpc has only grpc_buffer_size). */
 const PREFIXES = ['proxy', 'fastcgi', 'uwsgi', 'scgi'] as const;
@@ -31,6 +31,7 @@ export default defineRule({
   category: 'buffers',
   severity: 'error',
   description: 'Buffer sizes that nginx rejects at load: busy, temp-file and buffer sizes that do not fit together.',
+  fix: 'safe',
   messages: {
     tooFewBuffers: 'there must be at least 2 "{{prefix}}_buffers"',
     busyTooSmall:
@@ -78,13 +79,47 @@ export default defineRule({
       return best;
     };
 
+    /** A safe fix: set the given directives at the blamed directive's level (its scope), after it. */
+    const fixAt = (at: DirectiveNode, title: string, settings: readonly [string, readonly string[]][]): Fix => {
+      const edits: Edit[] = settings.flatMap(([name, args]) => setDirective(model, at.scope, name, args, at));
+      return { title, applicability: 'safe', edits };
+    };
+
+    /**
+     * The busy size (and buffer count) that satisfy M <= busy <= (n - 1) x size with the least change:
+     * keep an unset busy size when 2M fits; else set busy = M when M fits; else raise the buffer count
+     * until 2M fits (RULES.md #12).
+     */
+    const busyRepair = (prefix: Prefix, at: DirectiveNode, m: number, count: number, bufSize: number, busyExplicit: boolean): Fix => {
+      // An unset busy size only fails when 2M does not fit, so this only writes busy when it must.
+      const limit = (count - 1) * bufSize;
+      if (m <= limit) {
+        // nginx's own default (2M) when it fits, else the smallest legal value.
+        const value = 2 * m <= limit ? 2 * m : m;
+        return fixAt(at, `set ${prefix}_busy_buffers_size ${human(value)}`, [[`${prefix}_busy_buffers_size`, [human(value)]]]);
+      }
+      const n = Math.ceil((2 * m) / bufSize) + 1;
+      const settings: [string, string[]][] = [[`${prefix}_buffers`, [String(n), human(bufSize)]]];
+      if (busyExplicit) settings.push([`${prefix}_busy_buffers_size`, [human(2 * m)]]);
+      return fixAt(at, `set ${prefix}_buffers ${n} ${human(bufSize)}${busyExplicit ? ` and ${prefix}_busy_buffers_size ${human(2 * m)}` : ''}`, settings);
+    };
+
     const check = (scope: Scope, prefix: Prefix): void => {
       const bufs = buffers(scope, prefix);
       const bufferSize = size(scope, `${prefix}_buffer_size`, PAGE);
       if (bufs === undefined || bufferSize === undefined) return; // invalid values: invalid-arguments reports them
       if (bufs.value.count < 2) {
         const at = bufs.node;
-        if (at) context.report({ messageId: 'tooFewBuffers', data: { prefix }, at: { node: at } });
+        if (at) {
+          // Enough buffers for the busy size in effect (2M when unset), never fewer than 2.
+          const m = Math.max(bufferSize.value, bufs.value.size);
+          const busyNode = model.effective(scope, `${prefix}_busy_buffers_size`).nodes[0];
+          const busyValue = busyNode ? parseSize(busyNode.directive.args[0]?.value ?? '') : undefined;
+          const target = busyValue?.ok ? Math.max(busyValue.value, m) : 2 * m;
+          const n = Math.max(2, Math.ceil(target / bufs.value.size) + 1);
+          const fix = fixAt(at, `set ${prefix}_buffers ${n} ${human(bufs.value.size)}`, [[`${prefix}_buffers`, [String(n), human(bufs.value.size)]]]);
+          context.report({ messageId: 'tooFewBuffers', data: { prefix }, at: { node: at }, fix });
+        }
         return;
       }
       const max = Math.max(bufferSize.value, bufs.value.size);
@@ -94,7 +129,10 @@ export default defineRule({
       const limit = (bufs.value.count - 1) * bufs.value.size;
       if (busy.value < max) {
         const at = blame(busy.node, maxSetter);
-        if (at) context.report({ messageId: 'busyTooSmall', data: { prefix, busy: human(busy.value), max: human(max) }, at: { node: at } });
+        if (at) {
+          const fix = busyRepair(prefix, at, max, bufs.value.count, bufs.value.size, true);
+          context.report({ messageId: 'busyTooSmall', data: { prefix, busy: human(busy.value), max: human(max) }, at: { node: at }, fix });
+        }
       } else if (busy.value > limit) {
         const at = blame(busy.node, maxSetter, bufs.node);
         const implicit = busy.node ? '' : ` (unset: 2 x ${human(max)})`;
@@ -103,18 +141,25 @@ export default defineRule({
             messageId: 'busyTooLarge',
             data: { prefix, busy: human(busy.value), implicit, limit: human(limit), count: bufs.value.count, size: human(bufs.value.size) },
             at: { node: at },
+            fix: busyRepair(prefix, at, max, bufs.value.count, bufs.value.size, busy.node !== undefined),
           });
         }
       }
       const temp = size(scope, `${prefix}_temp_file_write_size`, 2 * max);
       if (temp !== undefined && temp.value < max) {
         const at = blame(temp.node, maxSetter);
-        if (at) context.report({ messageId: 'tempWriteTooSmall', data: { prefix, value: human(temp.value), max: human(max) }, at: { node: at } });
+        if (at) {
+          const fix = fixAt(at, `set ${prefix}_temp_file_write_size ${human(max)}`, [[`${prefix}_temp_file_write_size`, [human(max)]]]);
+          context.report({ messageId: 'tempWriteTooSmall', data: { prefix, value: human(temp.value), max: human(max) }, at: { node: at }, fix });
+        }
       }
       const maxTemp = size(scope, `${prefix}_max_temp_file_size`, DEFAULT_MAX_TEMP, parseOffset);
       if (maxTemp !== undefined && maxTemp.value !== 0 && maxTemp.value < max) {
         const at = blame(maxTemp.node, maxSetter);
-        if (at) context.report({ messageId: 'maxTempTooSmall', data: { prefix, value: human(maxTemp.value), max: human(max) }, at: { node: at } });
+        if (at) {
+          const fix = fixAt(at, `set ${prefix}_max_temp_file_size ${human(max)}`, [[`${prefix}_max_temp_file_size`, [human(max)]]]);
+          context.report({ messageId: 'maxTempTooSmall', data: { prefix, value: human(maxTemp.value), max: human(max) }, at: { node: at }, fix });
+        }
       }
     };
 

@@ -21,6 +21,7 @@ runRuleTests(rule, {
     {
       name: 'raising proxy_buffer_size alone at http level breaks the default busy size',
       code: http('    proxy_buffer_size 16k;'),
+      output: http('    proxy_buffer_size 16k;\n    proxy_busy_buffers_size 16k;'),
       errors: [
         {
           messageId: 'busyTooLarge',
@@ -36,6 +37,7 @@ runRuleTests(rule, {
     {
       name: 'inherited into a location that lowers the buffers',
       code: http('    proxy_buffer_size 8k;\n    server {\n        location /api/ {\n            proxy_buffers 2 4k;\n        }\n    }'),
+      output: http('    proxy_buffer_size 8k;\n    server {\n        location /api/ {\n            proxy_buffers 5 4k;\n        }\n    }'),
       errors: [{ messageId: 'busyTooLarge', line: 6, column: 13, endLine: 6, endColumn: 32 }],
     },
     {
@@ -46,6 +48,7 @@ runRuleTests(rule, {
     {
       name: 'one buffer only (uwsgi)',
       code: http('    server {\n        location / { uwsgi_buffers 1 8k; uwsgi_pass 127.0.0.1:3031; }\n    }'),
+      output: http('    server {\n        location / { uwsgi_buffers 3 8k; uwsgi_pass 127.0.0.1:3031; }\n    }'),
       errors: [{ messageId: 'tooFewBuffers', line: 4, column: 22, endLine: 4, endColumn: 41 }],
     },
     {

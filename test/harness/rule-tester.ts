@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createMemoryHost, loadConfig } from '../../src/include/index.js';
 import { lintTree } from '../../src/engine/runner.js';
+import { fixFiles } from '../../src/fix/index.js';
 import { NginxVersion, type ContextName } from '../../src/model/index.js';
 import { resolveConfig } from '../../src/engine/config.js';
 import { ruleInfos } from '../../src/cli/lint-command.js';
@@ -43,6 +44,12 @@ export interface ExpectedError {
 
 export interface InvalidCase extends ValidCase {
   readonly errors: readonly ExpectedError[];
+  /**
+   * The text after applying the rule's fixes until they settle (`--fix`, with `--unsafe-fixes` unless
+   * `unsafe: false`): the entry file's text, or texts by path for multi-file cases. `null`: no change.
+   */
+  readonly output?: string | Readonly<Record<string, string>> | null;
+  readonly unsafe?: boolean;
 }
 
 export interface RuleTests {
@@ -73,6 +80,20 @@ export function lintCase(rule: AnyRule, c: ValidCase): Finding[] {
   return findings
     .filter((f) => f.ruleId === rule.name || f.ruleId === 'internal-error')
     .sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.span.start - b.span.start || a.span.end - b.span.end));
+}
+
+/** Applies the rule's fixes to a case; returns every file's final text (by path relative to /etc/nginx). */
+export function fixCase(rule: AnyRule, c: ValidCase, unsafe = true): { texts: Record<string, string>; converged: boolean } {
+  const files = c.files ?? { 'nginx.conf': c.code ?? '' };
+  const host = createMemoryHost(Object.fromEntries(Object.entries(files).map(([k, v]) => [abs(k), v])));
+  const config = resolveConfig({ extends: [], rules: { [rule.name]: ['error', c.options ?? {}] } }, { rules: ruleInfos([rule]), baseDir: '/' });
+  const outcome = fixFiles(
+    { files: [abs(c.entry ?? 'nginx.conf')], host, config, rules: [rule], prefix: PREFIX, nginxVersion: c.nginxVersion ?? '1.30.0' },
+    { unsafe },
+  );
+  const texts: Record<string, string> = {};
+  for (const [name, text] of Object.entries(files)) texts[name] = outcome.changes.get(abs(name))?.after ?? text;
+  return { texts, converged: outcome.converged };
 }
 
 function caseName(c: ValidCase | string, index: number): string {
@@ -117,6 +138,15 @@ export function runRuleTests(rule: AnyRule, tests: RuleTests): void {
             message: e.message ?? found.find((f) => f.messageId === e.messageId && f.line === e.line && f.column === e.column)?.message,
           }));
           expect(found).toEqual(expected);
+          if (c.output !== undefined) {
+            const { texts, converged } = fixCase(rule, c, c.unsafe ?? true);
+            expect(converged, 'fixes must settle').toBe(true);
+            const entryName = c.entry ?? 'nginx.conf';
+            const original = c.files ?? { [entryName]: c.code ?? '' };
+            if (c.output === null) expect(texts).toEqual(original);
+            else if (typeof c.output === 'string') expect(texts[entryName]).toBe(c.output);
+            else expect(texts).toEqual({ ...original, ...c.output });
+          }
         });
       });
     });
