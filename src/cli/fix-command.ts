@@ -4,7 +4,7 @@
  */
 import * as path from 'node:path';
 import type { FixOutcome } from '../fix/index.js';
-import { unifiedDiff, writeCopy, writeFileAtomic } from '../fix/index.js';
+import { unifiedDiff, writeCopy } from '../fix/index.js';
 import type { Finding } from '../engine/types.js';
 import type { CliIo } from './io.js';
 
@@ -42,7 +42,7 @@ export function writeFixes(outcome: FixOutcome, mode: FixMode, showFixes: boolea
   } else {
     for (const [file, { after }] of changes) {
       try {
-        writeFileAtomic(file, encode(file, after));
+        io.replaceFile(file, encode(file, after));
       } catch (e) {
         failures++;
         const code = typeof e === 'object' && e !== null && 'code' in e ? String(e.code) : '';

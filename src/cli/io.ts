@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { createNodeHost, type Host } from '../include/index.js';
+import { writeFileAtomic } from '../fix/write.js';
 
 /** What the CLI touches outside itself; tests pass their own. */
 export interface CliIo {
@@ -8,6 +9,8 @@ export interface CliIo {
   readonly cwd: string;
   readonly host: Host;
   readonly writeFile: (filePath: string, text: string) => void;
+  /** Replaces a file atomically (--fix). */
+  readonly replaceFile: (filePath: string, bytes: Uint8Array) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdoutIsTTY: boolean;
 }
@@ -19,6 +22,7 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     host: createNodeHost(),
     writeFile: (filePath, text) => fs.writeFileSync(filePath, text),
+    replaceFile: writeFileAtomic,
     env: process.env,
     stdoutIsTTY: process.stdout.isTTY === true,
   };

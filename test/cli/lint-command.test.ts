@@ -39,7 +39,8 @@ describe('ngxlint lint', () => {
     const r = await runCli(['-f', 'json', 'nginx.conf', 'other.conf'], { cwd: dir });
     const json = JSON.parse(r.stdout);
     expect(json.map((f: { filePath: string }) => path.basename(f.filePath))).toEqual(['nginx.conf', 'other.conf']);
-    expect(json[0]).toMatchObject({ errorCount: 1, warningCount: 0, infoCount: 0, fixableCount: 0 });
+    expect(json[0]).toMatchObject({ errorCount: 1, warningCount: 0, infoCount: 0, fixableCount: 1 });
+    expect(json[0].messages[0].fix).toMatchObject({ applicability: 'safe', title: 'set proxy_busy_buffers_size 16k' });
     expect(json[0].messages[0]).toMatchObject({ ruleId: 'buffer-size-constraints', severity: 'error', line: 3, column: 5, endLine: 3, endColumn: 27 });
     expect(json[1].messages).toEqual([]);
   });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { run } from '../../src/cli/main.js';
 import { createNodeHost, type Host } from '../../src/include/index.js';
 import type { CliIo } from '../../src/cli/io.js';
+import { writeFileAtomic } from '../../src/fix/write.js';
 
 export interface CliResult {
   readonly code: number;
@@ -12,7 +13,10 @@ export interface CliResult {
 }
 
 /** Runs the CLI in-process with captured output; `host` defaults to the real filesystem. */
-export async function runCli(argv: string[], options: { cwd: string; host?: Host; env?: Record<string, string> }): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  options: { cwd: string; host?: Host; env?: Record<string, string>; replaceFile?: (filePath: string, bytes: Uint8Array) => void },
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const written = new Map<string, string>();
@@ -25,6 +29,7 @@ export async function runCli(argv: string[], options: { cwd: string; host?: Host
       written.set(p, t);
       fs.writeFileSync(p, t);
     },
+    replaceFile: options.replaceFile ?? writeFileAtomic,
     env: options.env ?? {},
     stdoutIsTTY: false,
   };
