@@ -48,12 +48,24 @@ export function nginxTest(files: Record<string, string>): NginxTestResult {
     fs.mkdirSync(path.dirname(target), { recursive: true });
     fs.writeFileSync(target, content);
   }
+  return nginxTestAt(dir, 'nginx.conf');
+}
+
+/**
+ * Runs `nginx -t` on `main` (relative to `dir`) with `dir` as the prefix. nginx's own pid directive is
+ * used when the config has one; otherwise the pid file goes into `dir`.
+ */
+export function nginxTestAt(dir: string, main: string, options: { defaultPrefix?: boolean } = {}): NginxTestResult {
+  if (!nginxBinary) throw new Error('nginx not available');
   fs.mkdirSync(path.join(dir, 'logs'), { recursive: true });
-  const run = spawnSync(
-    nginxBinary,
-    ['-t', '-q', '-p', dir + '/', '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'logs', 'error.log'), '-g', `pid ${path.join(dir, 'nginx.pid')};`],
-    { encoding: 'utf8', timeout: 20_000 },
-  );
+  const mainPath = path.join(dir, main);
+  const hasPid = /^\s*pid\s/m.test(fs.readFileSync(mainPath, 'utf8'));
+  // Relative includes resolve against the config file's directory either way; the prefix only matters for
+  // logs, temp paths and `load_module`, which system configs expect at nginx's compiled-in prefix.
+  const prefix = options.defaultPrefix ? [] : ['-p', path.dirname(mainPath) + '/'];
+  const args = ['-t', '-q', ...prefix, '-c', mainPath, '-e', path.join(dir, 'logs', 'error.log')];
+  if (!hasPid) args.push('-g', `pid ${path.join(dir, 'nginx.pid')};`);
+  const run = spawnSync(nginxBinary, args, { encoding: 'utf8', timeout: 20_000 });
   const output = `${run.stdout}${run.stderr}`;
   const match = /\[emerg\] (?:\d+#\d+: )?(.*?) in (\S+?):(\d+)\s*$/m.exec(output);
   return {
