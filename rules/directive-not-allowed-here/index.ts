@@ -1,4 +1,4 @@
-import { defineRule, getDirective, getDirectiveIn, type ContextName, type DirectiveNode, type LoadedFile, type Scope } from '../../src/rule-api.js';
+import { isTemplateFile, defineRule, getDirective, getDirectiveIn, type ContextName, type DirectiveNode, type Scope } from '../../src/rule-api.js';
 
 /**
  * Contexts where nginx accepts a directive although the reference does not list them, found by running
@@ -12,11 +12,6 @@ const ALSO_ACCEPTED: Readonly<Record<string, readonly ContextName[]>> = {
   proxy: ['mail', 'mail-server'],
 };
 
-/**
- * Markers of a template language whose placeholders break the block structure (`{{ if }}`, `{% for %}`,
- * `<% %>`, `@{VAR}`): the blocks the parser sees in such a file are not the ones nginx will.
- */
-const TEMPLATE_FILE = /\{\{|\{%|<%|@\{[A-Za-z_]/;
 
 /** Contexts a file can be written for: a main configuration or a snippet included at one of these levels. */
 const FILE_CONTEXTS: readonly ContextName[] = ['main', 'http', 'server', 'location'];
@@ -40,15 +35,6 @@ export default defineRule({
     notAllowed: '"{{name}}" directive is not allowed here',
   },
   create(context) {
-    const templated = new Map<LoadedFile, boolean>();
-    const isTemplated = (file: LoadedFile): boolean => {
-      let t = templated.get(file);
-      if (t === undefined) {
-        t = file.source.text.split('\n').some((line) => !/^\s*#/.test(line) && TEMPLATE_FILE.test(line));
-        templated.set(file, t);
-      }
-      return t;
-    };
     const known = (node: DirectiveNode): boolean => getDirective(node.name) !== undefined && !context.extraDirectives.has(node.name);
     let topLevel: ContextName | undefined;
     /**
@@ -80,7 +66,7 @@ export default defineRule({
           // Unknown names are unknown-directive's, and inside an unknown block nothing can be said. In
           // nested blocks the model's `variant` is the table entry valid in the block's context.
           const atTop = node.scope === context.model.root;
-          if ((node.variant !== undefined && !atTop) || insideUnknownBlock(node.scope) || !known(node) || isTemplated(node.file)) return;
+          if ((node.variant !== undefined && !atTop) || insideUnknownBlock(node.scope) || !known(node) || isTemplateFile(node.file)) return;
           if (atTop) {
             if (allowedIn(node.name, topLevelContext())) return;
           } else {

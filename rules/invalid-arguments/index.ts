@@ -1,11 +1,9 @@
-import { argCountFits, defineRule, parseAddress, type DirectiveNode, type LoadedFile, type Scope } from '../../src/rule-api.js';
+import { isTemplateFile, argCountFits, defineRule, parseAddress, type DirectiveNode, type Scope } from '../../src/rule-api.js';
 import { argumentChecks, isValid, type ValueMessage } from './kinds.js';
 import { REJECTED_AS_DUPLICATE } from './duplicates.js';
 
 /** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
 const TEMPLATE_ARG = /\{\{|\}\}|\{%|%\}|[$@]\{|<%|%>|%[A-Za-z_][\w.]*%|@[A-Za-z_]\w*@/;
-/** Markers of a template language that can break the block structure itself (`listen {{ .Port }};`). */
-const TEMPLATE_FILE = /\{\{|\{%|<%|@\{[A-Za-z_]/;
 
 /** Inside a block whose own directive nginx does not know: its contents are the module's business. */
 function insideUnknownBlock(scope: Scope): boolean {
@@ -40,17 +38,8 @@ export default defineRule({
     listenAddress: '{{reason}} in "{{address}}" of the "listen" directive',
   },
   create(context) {
-    const templated = new Map<LoadedFile, boolean>();
     /** Per block, the names of the duplicate-refusing directives seen so far. */
     const seen = new Map<Scope, Set<string>>();
-    const isTemplated = (file: LoadedFile): boolean => {
-      let t = templated.get(file);
-      if (t === undefined) {
-        t = file.source.text.split('\n').some((line) => !/^\s*#/.test(line) && TEMPLATE_FILE.test(line));
-        templated.set(file, t);
-      }
-      return t;
-    };
 
     /** Reports the first problem nginx would stop at in this directive. */
     function check(node: DirectiveNode): void {
@@ -68,7 +57,7 @@ export default defineRule({
       const mismatch = variant.block ? (d.terminator === ';' ? 'noOpening' : undefined) : d.terminator === '{' ? 'notTerminated' : undefined;
       if (mismatch !== undefined || !argCountFits(variant, args.length)) {
         const placeholders = args.some((a) => TEMPLATE_ARG.test(a.value));
-        if (!placeholders && !isTemplated(node.file)) context.report({ messageId: mismatch ?? 'argCount', data: { name }, at: { node, span: d.nameSpan } });
+        if (!placeholders && !isTemplateFile(node.file)) context.report({ messageId: mismatch ?? 'argCount', data: { name }, at: { node, span: d.nameSpan } });
         return;
       }
 

@@ -1,4 +1,4 @@
-import { allDirectiveNames, closestMatches, defineRule, editDistance, getDirective, getDirectiveIn, type DirectiveNode, type LoadedFile, type Scope } from '../../src/rule-api.js';
+import { isTemplateFile, allDirectiveNames, closestMatches, defineRule, editDistance, getDirective, getDirectiveIn, type DirectiveNode, type Scope } from '../../src/rule-api.js';
 
 /**
  * Placeholders of the template languages nginx configs are generated with: Go/Jinja/Mustache
@@ -7,11 +7,6 @@ import { allDirectiveNames, closestMatches, defineRule, editDistance, getDirecti
  * these; the rendered file is what loads.
  */
 const TEMPLATE = /\{\{|\}\}|\{%|%\}|[$@]\{|<%|%>|%[A-Za-z_][\w.]*%|@[A-Za-z_]\w*@/;
-/**
- * Markers of a template language whose placeholders break the block structure (`{{ if }}`, `{% for %}`,
- * `<% %>`, `@{VAR}` blocks): after one of them the parser's directive names are fragments of the template.
- */
-const TEMPLATE_FILE = /\{\{|\{%|<%|@\{[A-Za-z_]/;
 
 /** Directives of lua-nginx-module, the heart of OpenResty: their presence marks an OpenResty build. */
 const LUA_DIRECTIVE = /_by_lua(_block|_file)?$|^lua_/;
@@ -70,21 +65,12 @@ export default defineRule({
     const suggestions = new Map<string, string | undefined>();
     /** An OpenResty configuration: some directive of the expanded configuration is a Lua one. */
     const openresty = context.model.nodes.some((n) => LUA_DIRECTIVE.test(n.name));
-    const templated = new Map<LoadedFile, boolean>();
-    const isTemplated = (file: LoadedFile): boolean => {
-      let t = templated.get(file);
-      if (t === undefined) {
-        t = file.source.text.split('\n').some((line) => !/^\s*#/.test(line) && TEMPLATE_FILE.test(line));
-        templated.set(file, t);
-      }
-      return t;
-    };
     return {
       directives: {
         '*'(node) {
           const name = node.name;
           if (node.variant !== undefined || getDirective(name) !== undefined || context.extraDirectives.has(name)) return;
-          if (looksLikeTemplate(name) || insideUnknownBlock(node.scope) || isTemplated(node.file)) return;
+          if (looksLikeTemplate(name) || insideUnknownBlock(node.scope) || isTemplateFile(node.file)) return;
           if (openresty && OPENRESTY_DIRECTIVE.test(name)) return;
           const key = `${node.scope.kind ?? ''}\u0000${name}`;
           let suggestion = suggestions.get(key);

@@ -36,8 +36,11 @@ export function looksLikeMain(ast: Config, fileName: string): boolean {
   return ast.children.some((n) => n.type === 'directive' && MAIN_ONLY.has(n.name));
 }
 
-/** Template placeholders that nginx cannot read: Go/Jinja/Mustache `{{ }}`, Jinja `{% %}`, `@{VAR}`. */
-const TEMPLATE_MARKER = /\{\{|\{%|@\{[A-Za-z_]/;
+/**
+ * Template placeholders that nginx cannot read and that break the block structure: Go/Jinja/Mustache
+ * `{{ }}`, Jinja `{% %}`, ERB `<% %>`, Cloud Foundry `@{VAR}`.
+ */
+const TEMPLATE_MARKER = /\{\{|\{%|<%|@\{[A-Za-z_]/;
 
 /**
  * The first line holding a template placeholder outside a comment, when the file is a template that is
@@ -51,4 +54,13 @@ export function templateMarkerLine(text: string): number | undefined {
     if (TEMPLATE_MARKER.test(line)) return i + 1;
   }
   return undefined;
+}
+
+const templateFiles = new WeakMap<object, boolean>();
+
+/** Whether a loaded file is a template (see {@link templateMarkerLine}); cached per file. */
+export function isTemplateFile(file: { readonly source: { readonly text: string } }): boolean {
+  let t = templateFiles.get(file);
+  if (t === undefined) templateFiles.set(file, (t = templateMarkerLine(file.source.text) !== undefined));
+  return t;
 }

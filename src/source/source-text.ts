@@ -65,16 +65,9 @@ export class SourceText {
   }
 
   positionAt(offset: number): Position {
-    const starts = this.starts();
     const clamped = Math.max(0, Math.min(offset, this.text.length));
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1;
-      if ((starts[mid] as number) <= clamped) lo = mid;
-      else hi = mid - 1;
-    }
-    return { offset: clamped, line: lo + 1, column: clamped - (starts[lo] as number) + 1 };
+    const line = this.lineAt(clamped);
+    return { offset: clamped, line, column: clamped - (this.starts()[line - 1] as number) + 1 };
   }
 
   /** Offset of a 1-based line and column; out-of-range values are clamped. */
