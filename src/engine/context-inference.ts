@@ -30,10 +30,15 @@ export function inferContext(ast: Config): InferredContext {
   return { context: 'http', because: 'no context-specific directive at top level' };
 }
 
-/** True when the file is a main configuration (nginx.conf or one with main-only directives). */
+/**
+ * True when the file is a main configuration: it has main-only directives, or it is named nginx.conf and
+ * nothing at its top level belongs to a narrower context (docker images often ship an http-level
+ * `server {}` file named nginx.conf that is mounted into conf.d/).
+ */
 export function looksLikeMain(ast: Config, fileName: string): boolean {
-  if (fileName === 'nginx.conf') return true;
-  return ast.children.some((n) => n.type === 'directive' && MAIN_ONLY.has(n.name));
+  const names = ast.children.flatMap((n) => (n.type === 'directive' ? [n.name] : []));
+  if (names.some((n) => MAIN_ONLY.has(n))) return true;
+  return fileName === 'nginx.conf' && !names.some((n) => HTTP_LEVEL.has(n) || SERVER_LEVEL.has(n) || LOCATION_LEVEL.has(n));
 }
 
 /**

@@ -1,0 +1,87 @@
+import { defineRule, formatDirective, insertDirectives, type DirectiveNode, type PassKind, type Scope } from '../../src/rule-api.js';
+
+/** The pass kinds this rule covers (memcached has no backend application behind it). */
+const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
+
+/** Scopes whose settings nginx merges into the inner levels: the chain a timeout can be inherited along. */
+const INHERITING: ReadonlySet<string> = new Set(['server', 'location', 'if-in-server', 'if-in-location', 'limit_except']);
+
+/** nginx time as the fix writes it: whole seconds when possible, else milliseconds. */
+function formatTime(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+export default defineRule({
+  name: 'upstream-timeout-missing',
+  category: 'timeouts',
+  severity: 'info',
+  description: "A *_pass whose read timeout is only nginx's implicit 60s default, while the backend's own limit is unknown.",
+  fix: 'unsafe',
+  messages: {
+    defaultReadTimeout:
+      '"{{pass}}" relies on nginx\'s default "{{read}} 60s": a backend that gives up on a request sooner (gunicorn\'s default timeout is 30s) makes nginx log "upstream prematurely closed connection while reading response header from upstream" and answer 502; write the timeouts that match the backend\'s limit',
+  },
+  options: {
+    readTimeout: {
+      type: 'time',
+      default: '60s',
+      description: "The `*_read_timeout` the fix writes: the backend's own request limit plus 5s (gunicorn `timeout`, uWSGI `harakiri`, FPM `request_terminate_timeout`).",
+    },
+    connectTimeout: { type: 'time', default: '60s', description: 'The `*_connect_timeout` the fix writes when none is in effect.' },
+    sendTimeout: { type: 'time', default: '60s', description: 'The `*_send_timeout` the fix writes when none is in effect.' },
+  },
+  create(context) {
+    const model = context.model;
+    const tree = context.tree;
+
+    /**
+     * Whether every level the pass inherits from is in view: a main config, and no include on the chain
+     * (location, server, http) that loaded nothing, since a missing file may set the timeout.
+     */
+    const chainInView = (scope: Scope): boolean => {
+      if (model.root.kind !== 'main') return false;
+      for (let s: Scope | null = scope; s !== null; s = s.parent) {
+        for (const include of model.local(s, 'include')) if ((tree.includes.get(include.directive) ?? []).length === 0) return false;
+        if (s.kind === null || !INHERITING.has(s.kind)) break;
+      }
+      return true;
+    };
+
+    /** The modules already reported per location: one finding per location and module, on its first pass. */
+    const reported = new Map<Scope, Set<PassKind>>();
+
+    const check = (pass: DirectiveNode, kind: PassKind): void => {
+      const read = `${kind}_read_timeout`;
+      if (model.effective(pass.scope, read).origin !== 'default') return;
+      if (!chainInView(pass.scope)) return;
+      // The timeouts are not allowed in `if` and `limit_except`: they go into the enclosing location, after
+      // its last simple directive before any nested block.
+      const target = model.enclosing(pass.scope, 'location');
+      const kinds = reported.get(target ?? pass.scope) ?? new Set<PassKind>();
+      if (kinds.has(kind)) return;
+      reported.set(target ?? pass.scope, kinds.add(kind));
+      const options = context.options;
+      const wanted: [string, number][] = [
+        [`${kind}_connect_timeout`, options.connectTimeout],
+        [`${kind}_send_timeout`, options.sendTimeout],
+        [read, options.readTimeout],
+      ];
+      const lines = target === undefined ? [] : wanted.filter(([name]) => model.effective(target, name).origin === 'default').map(([name, ms]) => formatDirective(name, [formatTime(ms)]));
+      const fix =
+        target === undefined || lines.length === 0
+          ? undefined
+          : {
+              title: `write ${lines.map((l) => l.replace(/;$/, '')).join(', ')} in this location`,
+              applicability: 'unsafe' as const,
+              edits: [insertDirectives(model, target, lines)],
+            };
+      context.report({ messageId: 'defaultReadTimeout', data: { pass: pass.name, read }, at: { node: pass }, ...(fix ? { fix } : {}) });
+    };
+
+    return {
+      'tree:exit'() {
+        for (const site of context.upstreams.passes) if (KINDS.has(site.passKind)) check(site.node, site.passKind);
+      },
+    };
+  },
+});
