@@ -37,6 +37,9 @@ const SSO_WORD = /(?:^|[^a-z0-9])(?:sso|oidc|openid|saml|dex|vouch|logto)(?:[^a-
 /** oauth2-proxy's own endpoints (`/oauth2/start`, `/oauth2/callback`, `/oauth2/auth`). */
 const OAUTH2_LOCATION = /^\/oauth2(?:\/|$)/;
 
+/** How the messages name each module's responses. */
+const MODULE_NAMES: Readonly<Record<Family, string>> = { proxy: 'proxied', fastcgi: 'FastCGI', uwsgi: 'uwsgi', scgi: 'SCGI', grpc: 'gRPC' };
+
 function human(bytes: number): string {
   if (bytes % (1024 * 1024) === 0) return `${bytes / (1024 * 1024)}m`;
   if (bytes % K === 0) return `${bytes / K}k`;
@@ -227,7 +230,7 @@ export default defineRule({
       if (missing.length > 0) edits.push(after !== undefined ? insertAfter(after, missing) : insertDirectives(model, at, missing));
       const safe = checkedLevels(at).every((level) => loads(level, family, at, written));
       const title = `set ${settings.map((s) => formatDirective(s.name, s.args)).join(' ')}`;
-      return { title: safe ? title : `${title} (not applied: a level below sets its own ${family}_* buffer sizes, which would no longer fit together)`, applicability: safe ? 'safe' : 'suggestion', edits };
+      return { title: safe ? title : `${title} (not applied: other ${family}_* buffer settings here or below would no longer fit together)`, applicability: safe ? 'safe' : 'suggestion', edits };
     };
 
     /** The `auth_request` in effect at a level: nginx inherits it from server and http. */
@@ -389,7 +392,14 @@ export default defineRule({
           if (defaulted.has(key)) continue;
           defaulted.add(key);
           const pass = `"${site.node.name} ${site.node.directive.args[0]?.raw ?? ''}"`;
-          const anchor = site.node.scope === location ? site.node : undefined;
+          // After the pass when it is written in the location's own block; a pass from an included snippet
+          // (maybe shared by other locations) leaves the snippet alone: the set goes into the block itself.
+          const inOwnBlock =
+            site.node.scope === location &&
+            (location.owner === null
+              ? site.node.includedVia.length === 0
+              : site.node.file === location.owner.file && site.node.includedVia.length === location.owner.includedVia.length);
+          const anchor = inOwnBlock ? site.node : undefined;
           context.report({
             messageId: trigger.messageId,
             data: { pass, directive, ...trigger.data },
@@ -405,7 +415,7 @@ export default defineRule({
             .map((s) => ({ at: { node: s.node }, message: `${s.node.name} reads its response header into ${value} here` }));
           context.report({
             messageId: 'smallBufferSize',
-            data: { directive: node.name, value, min: human(minBufferSize), module: family === 'proxy' ? 'proxied' : family === 'grpc' ? 'gRPC' : family === 'fastcgi' ? 'FastCGI' : family },
+            data: { directive: node.name, value, min: human(minBufferSize), module: MODULE_NAMES[family] },
             at: { node },
             related,
             fix: buildFix(family, node.scope, node),

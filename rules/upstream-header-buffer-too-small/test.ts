@@ -149,6 +149,15 @@ runRuleTests(rule, {
       errors: [{ messageId: 'bigClientHeaders', line: 8, column: 17, endLine: 8, endColumn: 42 }],
     },
     {
+      name: 'a pass from an included snippet: the set goes into the location, the snippet stays shared',
+      files: {
+        'nginx.conf': http('    large_client_header_buffers 4 16k;\n    server {\n        location / {\n            include snippets/app.conf;\n        }\n    }'),
+        'snippets/app.conf': 'proxy_set_header Host $host;\nproxy_pass http://127.0.0.1:8080;\n',
+      },
+      output: { 'nginx.conf': http(`    large_client_header_buffers 4 16k;\n    server {\n        location / {\n            include snippets/app.conf;\n${SET('            ')}\n        }\n    }`) },
+      errors: [{ messageId: 'bigClientHeaders', line: 2, column: 1, endLine: 2, endColumn: 34, file: 'snippets/app.conf' }],
+    },
+    {
       name: 'a one-line location stays on one line',
       code: http('    large_client_header_buffers 4 16k;\n    server { location / { proxy_pass http://127.0.0.1:8080; } }'),
       output: http('    large_client_header_buffers 4 16k;\n    server { location / { proxy_pass http://127.0.0.1:8080; proxy_buffer_size 16k; proxy_buffers 8 16k; proxy_busy_buffers_size 32k; } }'),

@@ -55,10 +55,15 @@ export function blockSite(model: ScopeModel, scope: Scope): BlockSite {
   return { file: entry, owner: null, children: entry.ast.children };
 }
 
+/** Start of the line holding `offset` (scans back only to the previous line break). */
 function lineStart(text: string, offset: number): number {
-  const lf = text.lastIndexOf('\n', offset - 1);
-  const cr = text.lastIndexOf('\r', offset - 1);
-  return Math.max(lf, cr) + 1;
+  let i = offset;
+  while (i > 0) {
+    const c = text.charCodeAt(i - 1);
+    if (c === 10 || c === 13) break;
+    i--;
+  }
+  return i;
 }
 
 /** The whitespace before the first token on the line holding `offset`. */

@@ -42,9 +42,11 @@ export class SourceText {
     this.hasBom = text.charCodeAt(0) === 0xfeff;
   }
 
+  private eol: LineEnding | undefined;
+
   /** The dominant line ending, used when inserting new lines. */
   get lineEnding(): LineEnding {
-    return detectLineEnding(this.text);
+    return (this.eol ??= detectLineEnding(this.text));
   }
 
   get lineCount(): number {

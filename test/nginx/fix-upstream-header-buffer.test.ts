@@ -42,6 +42,15 @@ describe.skipIf(reason !== undefined)(`upstream-header-buffer-too-small fixes lo
         },
         touches: { 'snippets/proxy.conf': [2, 3] },
       }));
+    it('pass from an included snippet: the set goes into the location after the include', () =>
+      judgeFix(rule, {
+        name: 'proxy pass in snippet',
+        files: {
+          'nginx.conf': conf(['large_client_header_buffers 4 16k;'], ['location / {', '    include snippets/app.conf;', '}']),
+          'snippets/app.conf': 'proxy_set_header Host $host;\nproxy_pass http://127.0.0.1:8080;\n',
+        },
+        touches: { 'nginx.conf': [7] },
+      }));
     it('auth_request: the protected location and the auth location', () =>
       judgeFix(rule, {
         name: 'proxy auth_request',
