@@ -16,9 +16,13 @@
  */
 import * as nodeFs from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
 import { closestMatches, parseSize, parseTime } from '../model/values.js';
 import type { OptionSpec, OptionsSpec, RuleLevel, Severity } from './types.js';
+
+/** The YAML parser, loaded only when a YAML config file is read (startup time is a budget). */
+const yaml = (): typeof Yaml => createRequire(import.meta.url)('yaml') as typeof Yaml;
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
@@ -380,7 +384,7 @@ function parseConfigText(text: string, file: string): unknown {
   const shown = displayPath(file);
   const format = formatOf(file);
   if (format === 'yaml') {
-    const doc = parseDocument(text, { uniqueKeys: true, prettyErrors: true });
+    const doc = yaml().parseDocument(text, { uniqueKeys: true, prettyErrors: true });
     const first = doc.errors[0];
     if (first !== undefined) {
       const pos = first.linePos?.[0];
