@@ -17,6 +17,19 @@ import upstreamReadTimeoutTooShort from './upstream-read-timeout-too-short/index
 import upstreamKeepaliveMisconfigured from './upstream-keepalive-misconfigured/index.js';
 import workerConnectionsTooLow from './worker-connections-too-low/index.js';
 import clientKeepaliveBelowLbIdle from './client-keepalive-below-lb-idle/index.js';
+import upstreamUnreachable from './upstream-unreachable/index.js';
+import upstreamTimeoutVsBackendLimit from './upstream-timeout-vs-backend-limit/index.js';
+import upstreamKeepaliveIdleRace from './upstream-keepalive-idle-race/index.js';
+import phpFpmPoolSaturation from './php-fpm-pool-saturation/index.js';
+import uwsgiBufferSize from './uwsgi-buffer-size/index.js';
+import upstreamPortMismatch from './upstream-port-mismatch/index.js';
+import unixSocketPathMismatch from './unix-socket-path-mismatch/index.js';
+import fastcgiTcpVsSocket from './fastcgi-tcp-vs-socket/index.js';
+import unixSocketPermission from './unix-socket-permission/index.js';
+import socketInPrivateTmp from './socket-in-private-tmp/index.js';
+import fpmAllowedClients from './fpm-allowed-clients/index.js';
+import upstreamProtocolMismatch from './upstream-protocol-mismatch/index.js';
+import containerLoopbackUpstream from './container-loopback-upstream/index.js';
 
 export const allRules: readonly AnyRule[] = [
   syntaxError,
@@ -34,4 +47,17 @@ export const allRules: readonly AnyRule[] = [
   upstreamKeepaliveMisconfigured,
   workerConnectionsTooLow,
   clientKeepaliveBelowLbIdle,
+  upstreamUnreachable,
+  upstreamTimeoutVsBackendLimit,
+  upstreamKeepaliveIdleRace,
+  phpFpmPoolSaturation,
+  uwsgiBufferSize,
+  upstreamPortMismatch,
+  unixSocketPathMismatch,
+  fastcgiTcpVsSocket,
+  unixSocketPermission,
+  socketInPrivateTmp,
+  fpmAllowedClients,
+  upstreamProtocolMismatch,
+  containerLoopbackUpstream,
 ];

@@ -43,3 +43,5 @@ export {
   addToList,
   ARRAY_LIKE,
 } from './fix/edits.js';
+export type { Listener, BackendInventory, ComposeService, BackendSource, Sourced, BackendProtocol, BackendKind } from './backends/index.js';
+export { probeKey, passProbeTarget, serverProbeTarget } from './probe/index.js';

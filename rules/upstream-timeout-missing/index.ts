@@ -1,4 +1,5 @@
-import { defineRule, formatDirective, insertDirectives, type DirectiveNode, type PassKind, type Scope } from '../../src/rule-api.js';
+import { defineRule, formatDirective, insertDirectives, type DirectiveNode, type Listener, type PassKind, type PassSite, type Scope } from '../../src/rule-api.js';
+import { largestRequestLimit, matchPass } from '../upstream-timeout-vs-backend-limit/backends.js';
 
 /** The pass kinds this rule covers (memcached has no backend application behind it). */
 const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
@@ -50,10 +51,14 @@ export default defineRule({
     /** The modules already reported per location: one finding per location and module, on its first pass. */
     const reported = new Map<Scope, Set<PassKind>>();
 
-    const check = (pass: DirectiveNode, kind: PassKind): void => {
+    const check = (site: PassSite, listeners: readonly Listener[]): void => {
+      const pass: DirectiveNode = site.node;
+      const kind: PassKind = site.passKind;
       const read = `${kind}_read_timeout`;
       if (model.effective(pass.scope, read).origin !== 'default') return;
       if (!chainInView(pass.scope)) return;
+      // The backend's own limit is known: upstream-timeout-vs-backend-limit compares the two instead.
+      if (largestRequestLimit(matchPass(site, listeners)) !== undefined) return;
       // The timeouts are not allowed in `if` and `limit_except`: they go into the enclosing location, after
       // its last simple directive before any nested block.
       const target = model.enclosing(pass.scope, 'location');
@@ -80,7 +85,10 @@ export default defineRule({
 
     return {
       'tree:exit'() {
-        for (const site of context.upstreams.passes) if (KINDS.has(site.passKind)) check(site.node, site.passKind);
+        const passes = context.upstreams.passes.filter((site) => KINDS.has(site.passKind));
+        if (passes.length === 0) return;
+        const listeners = context.backends.listeners;
+        for (const site of passes) check(site, listeners);
       },
     };
   },

@@ -52,8 +52,28 @@ runRuleTests(rule, {
     { name: 'memcached_pass has no application behind it', code: site('            memcached_pass 127.0.0.1:11211;\n') },
     { name: 'stream proxy_pass is another module', code: 'events {}\nstream {\n    server {\n        listen 127.0.0.1:18081;\n        proxy_pass 127.0.0.1:5432;\n    }\n}\n' },
     { name: 'no pass at all', code: site('            root /var/www;\n') },
+    {
+      name: "the backend's limit is known (gunicorn.conf.py next to the config): upstream-timeout-vs-backend-limit owns it",
+      files: { 'nginx.conf': site('            proxy_pass http://127.0.0.1:8000;\n'), 'gunicorn.conf.py': 'bind = "127.0.0.1:8000"\n' },
+    },
+    {
+      name: "the backend's limit is known (uWSGI harakiri behind an upstream block)",
+      files: {
+        'nginx.conf': site('            uwsgi_pass app;\n', '    upstream app {\n        server 127.0.0.1:3031;\n    }\n'),
+        'uwsgi.ini': '[uwsgi]\nsocket = 127.0.0.1:3031\nharakiri = 120\n',
+      },
+    },
   ],
   invalid: [
+    {
+      name: 'a backend without a request limit (FPM pool, no request_terminate_timeout): still reported',
+      files: {
+        'nginx.conf': site('            fastcgi_pass unix:/run/php/php8.2-fpm.sock;\n'),
+        '/etc/php/8.2/fpm/pool.d/www.conf': '[www]\nlisten = /run/php/php8.2-fpm.sock\npm.max_children = 20\n',
+      },
+      root: '/',
+      errors: [{ messageId: 'defaultReadTimeout', line: 6, column: 13, endLine: 6, endColumn: 56 }],
+    },
     {
       name: 'proxy_pass with every timeout at its default: all three are written after the pass',
       code: site('            proxy_pass http://127.0.0.1:8080;\n'),

@@ -1,12 +1,14 @@
 import * as path from 'node:path';
 import { createMemoryHost, pathMatches, type Host } from '../include/index.js';
 import { ConfigError, loadResolvedConfig, printableConfig, type RuleInfo } from '../engine/config.js';
-import { lint, type LintRequest, type LintResult } from '../engine/lint.js';
+import { lint, listProbeTargets, type LintRequest, type LintResult } from '../engine/lint.js';
 import type { FixMode } from './fix-command.js';
 import type { AnyRule } from '../engine/rule.js';
 import type { RuleLevel } from '../engine/types.js';
 import { formatFindings, type ReportFormat } from '../report/index.js';
-import { NginxVersion } from '../model/index.js';
+import { NginxVersion, parseTime } from '../model/index.js';
+import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS, defaultDeadlineMs, probe, type ProbeResult } from '../probe/index.js';
+import { BackendFileError } from '../backends/index.js';
 import { expandInputs } from './inputs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 import { ruleDocsUrl } from './rule-docs.js';
@@ -37,6 +39,16 @@ export interface LintCommandOptions {
   readonly diff: boolean;
   readonly outputDir: string | undefined;
   readonly showFixes: boolean;
+  /** `--backend FILE|GLOB`, repeatable. */
+  readonly backend: readonly string[];
+  readonly root: string | undefined;
+  /** `--probe`: connect to the addresses the config names before linting (upstream-unreachable). */
+  readonly probe?: boolean;
+  /** `--probe-timeout`: ms, or an nginx time (`500ms`, `2s`). */
+  readonly probeTimeout?: string | undefined;
+  readonly probeConcurrency?: number | undefined;
+  /** Show a progress line on stderr (a terminal) while probing more than 20 addresses. */
+  readonly probeProgress?: boolean;
 }
 
 const LEVELS: Readonly<Record<string, RuleLevel>> = { off: 'off', warn: 'warning', warning: 'warning', error: 'error', info: 'info' };
@@ -60,6 +72,11 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
   const ruleFlags = parseRuleFlags(options.rule);
   if (typeof ruleFlags === 'string') {
     io.stderr(`ngxlint: ${ruleFlags}\n`);
+    return EXIT_USAGE;
+  }
+  const probeSettings = parseProbeOptions(options);
+  if (typeof probeSettings === 'string') {
+    io.stderr(`ngxlint: ${probeSettings}\n`);
     return EXIT_USAGE;
   }
   if (options.nginxVersion !== undefined && NginxVersion.parse(options.nginxVersion) === undefined) {
@@ -121,6 +138,11 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
     nginxVersion: options.nginxVersion,
     inlineConfig: options.inlineConfig,
     reportUnusedDisableDirectives: options.reportUnusedDisableDirectives,
+    backends: {
+      explicit: options.backend.map((b) => path.resolve(io.cwd, b)),
+      // On the live host (a config under /etc/nginx), the backends are where the distribution puts them.
+      root: options.root !== undefined ? path.resolve(io.cwd, options.root) : inputs.some((f) => f.startsWith('/etc/nginx/')) && config.root === undefined ? '/' : undefined,
+    },
   };
   const mode: FixMode | undefined = options.diff
     ? { kind: 'diff' }
@@ -136,18 +158,19 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
   let result: LintResult;
   let fixFailures = 0;
   let changed = false;
-  if (mode === undefined) {
-    result = lint(request);
-  } else {
-    const { fixFiles } = await import('../fix/index.js');
-    const { writeFixes } = await import('./fix-command.js');
-    const outcome = fixFiles(request, { unsafe: options.unsafeFixes });
-    result = outcome.remaining;
-    const encode = (file: string, text: string): Uint8Array => result.sources.get(file)?.encode(text) ?? Buffer.from(text, 'utf8');
-    const written = writeFixes(outcome, mode, options.showFixes, io, encode);
-    fixFailures = written.failures;
-    changed = written.changed;
+  try {
+    // Rules run synchronously: the probe goes first, and its results ride along in the request.
+    const probed = probeSettings === undefined ? request : { ...request, probes: await runProbe(request, probeSettings, options.probeProgress === true, io) };
+    if (mode === undefined) result = lint(probed);
+    else ({ result, fixFailures, changed } = await runFixes(probed, mode, options, io));
+  } catch (e) {
+    if (e instanceof BackendFileError) {
+      io.stderr(`ngxlint: ${e.message}\n`);
+      return EXIT_USAGE;
+    }
+    throw e;
   }
+  if (result.backendFiles.length > 0) io.stderr(`ngxlint: backend files read: ${result.backendFiles.map((f) => path.relative(io.cwd, f) || f).join(', ')}\n`);
   for (const note of result.notes) io.stderr(`ngxlint: ${path.relative(io.cwd, note.file) || note.file}: ${note.message}\n`);
   for (const e of result.ioErrors) io.stderr(`ngxlint: ${e}\n`);
 
@@ -170,6 +193,71 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** How many addresses make a progress line worth drawing. */
+const PROGRESS_MIN_TARGETS = 20;
+
+interface ProbeSettings {
+  readonly timeoutMs: number;
+  readonly concurrency: number;
+}
+
+/** --probe-timeout and --probe-concurrency, validated; undefined without --probe; a message when invalid. */
+function parseProbeOptions(options: LintCommandOptions): ProbeSettings | undefined | string {
+  if (options.probe !== true) {
+    if (options.probeTimeout !== undefined || options.probeConcurrency !== undefined) return '--probe-timeout and --probe-concurrency need --probe';
+    return undefined;
+  }
+  let timeoutMs = DEFAULT_PROBE_TIMEOUT_MS;
+  if (options.probeTimeout !== undefined) {
+    const raw = options.probeTimeout.trim();
+    // A bare number is milliseconds here (nginx would read seconds); anything else is an nginx time.
+    const time = /^\d+$/.test(raw) ? undefined : parseTime(raw, 'ms');
+    const parsed = time === undefined ? Number(raw) : time.ok ? time.value.ms : undefined;
+    if (parsed === undefined || raw === '' || !Number.isFinite(parsed) || parsed < 1 || parsed > 600_000) return `invalid --probe-timeout "${options.probeTimeout}" (expected milliseconds or a time such as 500ms or 2s, at most 10m)`;
+    timeoutMs = parsed;
+  }
+  const concurrency = options.probeConcurrency ?? DEFAULT_PROBE_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) return `invalid --probe-concurrency "${String(options.probeConcurrency)}" (expected a whole number from 1 to 1024)`;
+  return { timeoutMs, concurrency };
+}
+
+/** Probes the addresses the configurations name; a summary (and a progress line on a terminal) on stderr. */
+async function runProbe(request: LintRequest, settings: ProbeSettings, progress: boolean, io: CliIo): Promise<ReadonlyMap<string, ProbeResult>> {
+  const targets = listProbeTargets(request);
+  const draw = progress && targets.length > PROGRESS_MIN_TARGETS;
+  const started = Date.now();
+  const results = await probe(targets, {
+    timeoutMs: settings.timeoutMs,
+    concurrency: settings.concurrency,
+    ...(draw ? { onProgress: (done: number, total: number) => io.stderr(`\r${probeProgressLine(done, total)}`) } : {}),
+  });
+  if (draw) io.stderr('\r\x1b[K');
+  const all = [...results.values()];
+  const failed = all.filter((r) => r.status !== 'ok' && r.status !== 'skipped').length;
+  io.stderr(`ngxlint: probed ${all.length} address${all.length === 1 ? '' : 'es'} in ${Date.now() - started}ms: ${failed} with problems\n`);
+  const skipped = all.filter((r) => r.status === 'skipped');
+  if (skipped.length > 0) {
+    const deadline = defaultDeadlineMs(settings.timeoutMs) / 1000;
+    io.stderr(`ngxlint: not probed before the overall deadline (${deadline}s): ${skipped.map((r) => r.key).join(', ')}\n`);
+  }
+  return results;
+}
+
+/** `ngxlint: probing 12/40 addresses`, for the progress line. */
+export function probeProgressLine(done: number, total: number): string {
+  return `ngxlint: probing ${done}/${total} addresses`;
+}
+
+async function runFixes(request: LintRequest, mode: FixMode, options: LintCommandOptions, io: CliIo): Promise<{ result: LintResult; fixFailures: number; changed: boolean }> {
+  const { fixFiles } = await import('../fix/index.js');
+  const { writeFixes } = await import('./fix-command.js');
+  const outcome = fixFiles(request, { unsafe: options.unsafeFixes });
+  const result = outcome.remaining;
+  const encode = (file: string, text: string): Uint8Array => result.sources.get(file)?.encode(text) ?? Buffer.from(text, 'utf8');
+  const written = writeFixes(outcome, mode, options.showFixes, io, encode);
+  return { result, fixFailures: written.failures, changed: written.changed };
 }
 
 /** The real host, except that one path reads as the given text (for --stdin). */

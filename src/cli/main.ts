@@ -21,7 +21,10 @@ export function version(): string {
 }
 
 /** Runs the CLI with the given arguments; resolves to the exit code. Never throws. */
-export async function run(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
+export async function run(argv: readonly string[], given?: CliIo): Promise<number> {
+  const io = given ?? processIo();
+  /** The probe's progress line is for a person watching the real terminal, never for a test's captured output. */
+  const probeProgress = given === undefined && process.stderr.isTTY === true;
   let action: (() => Promise<number>) | undefined;
   let usageError: string | undefined;
   const cli = yargs()
@@ -53,7 +56,12 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
           .option('diff', { type: 'boolean', default: false, describe: 'Print the fixes as a unified diff (git apply / patch -p1); write nothing' })
           .option('fix-dry-run', { type: 'boolean', default: false, describe: 'Same as --diff' })
           .option('output-dir', { type: 'string', describe: 'Write patched copies and ngxlint.patch under this directory instead of changing the files' })
-          .option('show-fixes', { type: 'boolean', default: false, describe: 'List every fix applied' }),
+          .option('show-fixes', { type: 'boolean', default: false, describe: 'List every fix applied' })
+          .option('backend', { type: 'string', describe: 'A backend file or glob to cross-check (PHP-FPM pool, ports.conf, gunicorn.conf.py, uwsgi.ini, .env, Procfile, compose file, systemd unit); repeatable' })
+          .option('root', { type: 'string', describe: 'Look for backend files in the standard locations under this directory (default / for configs under /etc/nginx)' })
+          .option('probe', { type: 'boolean', default: false, describe: 'Connect to every backend address and socket the config names (upstream-unreachable)' })
+          .option('probe-timeout', { type: 'string', describe: 'Per connect and DNS lookup: milliseconds, or an nginx time such as 500ms or 2s (default 1s)' })
+          .option('probe-concurrency', { type: 'number', describe: 'Connects and lookups in flight at once (default 16)' }),
       (args) => {
         action = async () =>
           (await import('./lint-command.js')).lintCommand(
@@ -81,6 +89,12 @@ export async function run(argv: readonly string[], io: CliIo = processIo()): Pro
               diff: args.diff || args['fix-dry-run'],
               outputDir: args['output-dir'],
               showFixes: args['show-fixes'],
+              backend: ([] as string[]).concat(args.backend ?? []),
+              root: args.root,
+              probe: args.probe,
+              probeTimeout: args['probe-timeout'],
+              probeConcurrency: args['probe-concurrency'],
+              probeProgress,
             },
             await loadRules(),
             io,

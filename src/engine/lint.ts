@@ -8,12 +8,14 @@ import * as path from 'node:path';
 import { EntryError, loadConfig, type ConfigTree, type Host } from '../include/index.js';
 import type { Config } from '../parser/index.js';
 import type { SourceText } from '../source/index.js';
-import { targetVersion, type ContextName, type NginxVersion } from '../model/index.js';
+import { targetVersion, UpstreamGraph, type ContextName, type NginxVersion, type ScopeModel } from '../model/index.js';
 import { inferContext, looksLikeMain, templateMarkerLine } from './context-inference.js';
 import { lintTree, type EnabledRule } from './runner.js';
 import { applySuppressions } from './suppressions.js';
 import type { AnyRule } from './rule.js';
 import type { ResolvedConfig } from './config.js';
+import { loadBackends, type BackendInventory } from '../backends/index.js';
+import { probeKey, probeTargetsOf, type ProbeResult, type ProbeTarget } from '../probe/index.js';
 import type { Finding } from './types.js';
 
 export interface LintRequest {
@@ -29,8 +31,12 @@ export interface LintRequest {
   /** Honour `# ngxlint-disable` comments (false with --no-inline-config). */
   readonly inlineConfig?: boolean;
   readonly reportUnusedDisableDirectives?: boolean;
+  /** --backend files/globs (absolute; the config's `backends` are added) and --root. */
+  readonly backends?: { readonly explicit: readonly string[]; readonly root?: string | undefined };
   /** How far up to look for a main nginx.conf that includes a snippet. */
   readonly searchLevels?: number;
+  /** `--probe` results (probed before linting: rules run synchronously), by `probeKey`. */
+  readonly probes?: ReadonlyMap<string, ProbeResult>;
 }
 
 export interface LintResult {
@@ -45,10 +51,24 @@ export interface LintResult {
   readonly ioErrors: string[];
   /** Files included from more than one place: a fix there would change every site at once. */
   readonly multiIncluded: ReadonlySet<string>;
+  /** Backend files read, when a rule needed them. */
+  readonly backendFiles: readonly string[];
 }
 
-/** Loads, lints and suppresses; never throws for bad input. */
-export function lint(request: LintRequest): LintResult {
+/**
+ * The TCP and unix targets named by the configurations a lint of `request` would load (pass sites and
+ * upstream servers, without variables): what --probe may connect to, and nothing else.
+ */
+export function listProbeTargets(request: LintRequest): ProbeTarget[] {
+  const targets = new Map<string, ProbeTarget>();
+  lint({ ...request, rules: [], probes: undefined }, (model) => {
+    for (const t of probeTargetsOf(new UpstreamGraph(model))) if (!targets.has(probeKey(t))) targets.set(probeKey(t), t);
+  });
+  return [...targets.values()];
+}
+
+/** Loads, lints and suppresses; never throws for bad input. `onModel` sees each configuration linted. */
+export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void): LintResult {
   const { host, config } = request;
   const prefix = request.prefix ?? (config.prefix === undefined ? undefined : path.resolve(config.baseDir, config.prefix));
   const enabled: EnabledRule[] = [];
@@ -59,6 +79,18 @@ export function lint(request: LintRequest): LintResult {
   let version: NginxVersion | undefined;
   const getVersion = (): NginxVersion => (version ??= targetVersion(request.nginxVersion, config.nginxVersion));
   const extraDirectives = new Set(config.directives);
+  let inventory: BackendInventory | undefined;
+  /** Read once, on first use by a rule; an unreadable explicit file throws BackendFileError (exit 2). */
+  const getBackends = (): BackendInventory =>
+    (inventory ??= loadBackends({
+      host,
+      explicit: [...(request.backends?.explicit ?? []), ...config.backends.map((b) => path.resolve(config.baseDir, b))],
+      root: request.backends?.root ?? (config.root === undefined ? undefined : path.resolve(config.baseDir, config.root)),
+      near: request.files.map((f) => path.dirname(f)),
+    }));
+
+  // Files named explicitly are read up front, so that a wrong --backend is an error even when no rule asks.
+  if ((request.backends?.explicit.length ?? 0) > 0 || config.backends.length > 0) getBackends();
 
   const findings: Finding[] = [];
   const seen = new Set<string>();
@@ -97,7 +129,8 @@ export function lint(request: LintRequest): LintResult {
         }
       }
     }
-    const result = lintTree(tree, { rules: enabled, rootContext, version: getVersion, extraDirectives });
+    const result = lintTree(tree, { rules: enabled, rootContext, version: getVersion, extraDirectives, backends: getBackends, probes: request.probes });
+    onModel?.(result.model);
     for (const f of result.findings) {
       if (!keep(f) || templates.has(f.file)) continue;
       const key = `${f.ruleId}\u0000${f.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
@@ -169,5 +202,6 @@ export function lint(request: LintRequest): LintResult {
     });
     kept = [...result.kept, ...result.problems];
   }
-  return { findings: kept, sources, files: request.files, notes, ioErrors, multiIncluded };
+  notes.push(...(inventory?.problems ?? []));
+  return { findings: kept, sources, files: request.files, notes, ioErrors, multiIncluded, backendFiles: inventory?.filesRead ?? [] };
 }

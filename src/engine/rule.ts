@@ -5,13 +5,16 @@
 import type { Span } from '../source/index.js';
 import type { ConfigTree, LoadedFile } from '../include/index.js';
 import type { DirectiveNode, NginxVersion, ScopeModel, UpstreamGraph } from '../model/index.js';
+import type { BackendInventory, BackendSource } from '../backends/index.js';
+import type { ProbeResult } from '../probe/index.js';
 import type { Fix, OptionsSpec, OptionValues, RuleMetaBase } from './types.js';
 
 /** A place in a file: a directive (its whole span unless `span` narrows it) or an explicit range. */
 export type Locus = { readonly node: DirectiveNode; readonly span?: Span } | { readonly file: LoadedFile; readonly span: Span };
 
 export interface RelatedDescriptor {
-  readonly at: Locus;
+  /** A place in the nginx configuration, or a line in a backend file (`{ backend: listener.source }`). */
+  readonly at: Locus | { readonly backend: BackendSource };
   readonly message: string;
 }
 
@@ -36,6 +39,13 @@ export interface RuleContext<M extends string, O> {
   readonly upstreams: UpstreamGraph;
   /** The target nginx version; detected on first use. */
   readonly version: NginxVersion;
+  /** The backends' own configuration (--backend, --root, files next to the config); read on first use. */
+  readonly backends: BackendInventory;
+  /**
+   * `--probe` results by address as nginx prints it (`unix:/path`, `127.0.0.1:9000`, `[::1]:9000`,
+   * `host:port`); empty without --probe.
+   */
+  readonly probes: ReadonlyMap<string, ProbeResult>;
   /** Third-party directives declared in the config (`directives: [...]`). */
   readonly extraDirectives: ReadonlySet<string>;
   report(descriptor: ReportDescriptor<M>): void;

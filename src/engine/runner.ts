@@ -5,6 +5,8 @@
 import type { ConfigTree, LoadedFile } from '../include/index.js';
 import type { Span } from '../source/index.js';
 import { ScopeModel, UpstreamGraph, type ContextName, type NginxVersion } from '../model/index.js';
+import { EMPTY_INVENTORY, type BackendInventory } from '../backends/index.js';
+import type { ProbeResult } from '../probe/index.js';
 import { formatMessage, type AnyRule, type Locus, type ReportDescriptor, type RuleContext, type RuleVisitors } from './rule.js';
 import type { Finding, Point, RelatedLocation, Severity } from './types.js';
 
@@ -20,6 +22,10 @@ export interface LintTreeOptions {
   readonly rootContext?: ContextName;
   readonly version: () => NginxVersion;
   readonly extraDirectives?: ReadonlySet<string>;
+  /** The backend inventory, loaded on first use; default: none. */
+  readonly backends?: () => BackendInventory;
+  /** `--probe` results by address (see RuleContext.probes); default: none. */
+  readonly probes?: ReadonlyMap<string, ProbeResult>;
 }
 
 export interface LintTreeResult {
@@ -32,6 +38,7 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
   let upstreams: UpstreamGraph | undefined;
   let version: NginxVersion | undefined;
   const extraDirectives = options.extraDirectives ?? new Set<string>();
+  const probes = options.probes ?? new Map<string, ProbeResult>();
   const findings: Finding[] = [];
   const seen = new Set<string>();
   /** Rules that threw: reported once, then not called again. */
@@ -61,7 +68,11 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
       get version() {
         return (version ??= options.version());
       },
+      get backends() {
+        return options.backends ? options.backends() : EMPTY_INVENTORY;
+      },
       extraDirectives,
+      probes,
       report(descriptor: ReportDescriptor<string>) {
         const finding = toFinding(enabled, descriptor);
         const key = `${id}\u0000${finding.file}\u0000${finding.span.start}\u0000${finding.span.end}\u0000${finding.message}`;
@@ -138,6 +149,11 @@ function toFinding(enabled: EnabledRule, descriptor: ReportDescriptor<string>): 
   if (template === undefined) throw new Error(`rule "${enabled.rule.name}" reported unknown messageId "${descriptor.messageId}"`);
   const { file, span } = resolveLocus(descriptor.at);
   const related: RelatedLocation[] = (descriptor.related ?? []).map((r) => {
+    if ('backend' in r.at) {
+      // A backend file is not loaded as nginx configuration: its position is all there is (offset 0).
+      const b = r.at.backend;
+      return { file: b.file, start: { line: b.line, column: b.column, offset: 0 }, end: { line: b.line, column: b.endColumn, offset: 0 }, message: r.message };
+    }
     const at = resolveLocus(r.at);
     return { file: at.file.path, start: point(at.file, at.span.start), end: point(at.file, at.span.end), message: r.message };
   });

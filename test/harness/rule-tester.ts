@@ -11,11 +11,13 @@ import { describe, expect, it } from 'vitest';
 import { createMemoryHost, loadConfig } from '../../src/include/index.js';
 import { lintTree } from '../../src/engine/runner.js';
 import { fixFiles } from '../../src/fix/index.js';
+import { loadBackends } from '../../src/backends/index.js';
 import { NginxVersion, type ContextName } from '../../src/model/index.js';
 import { resolveConfig } from '../../src/engine/config.js';
 import { ruleInfos } from '../../src/cli/lint-command.js';
 import type { AnyRule } from '../../src/engine/rule.js';
 import type { Finding } from '../../src/engine/types.js';
+import type { ProbeResult } from '../../src/probe/index.js';
 
 const PREFIX = '/etc/nginx';
 
@@ -28,6 +30,12 @@ export interface ValidCase {
   readonly nginxVersion?: string;
   readonly rootContext?: ContextName;
   readonly extraDirectives?: readonly string[];
+  /** Backend files to read (paths as in `files`), like --backend. */
+  readonly backends?: readonly string[];
+  /** Like --root: standard backend locations are looked for under this (in-memory) directory. */
+  readonly root?: string;
+  /** `--probe` results the rule sees, by address (`127.0.0.1:9000`, `unix:/path`); default: no probe. */
+  readonly probes?: ReadonlyMap<string, ProbeResult> | readonly ProbeResult[];
 }
 
 export interface ExpectedError {
@@ -57,6 +65,11 @@ export interface RuleTests {
   readonly invalid: readonly InvalidCase[];
 }
 
+function probesOf(c: ValidCase): ReadonlyMap<string, ProbeResult> | undefined {
+  if (c.probes === undefined) return undefined;
+  return Array.isArray(c.probes) ? new Map((c.probes as readonly ProbeResult[]).map((r) => [r.key, r])) : (c.probes as ReadonlyMap<string, ProbeResult>);
+}
+
 function abs(file: string): string {
   return path.posix.isAbsolute(file) ? file : path.posix.join(PREFIX, file);
 }
@@ -76,6 +89,8 @@ export function lintCase(rule: AnyRule, c: ValidCase): Finding[] {
     rootContext: c.rootContext ?? 'main',
     version: () => NginxVersion.parse(c.nginxVersion ?? '1.30.0', 'option') as NginxVersion,
     extraDirectives: new Set(c.extraDirectives ?? []),
+    backends: () => loadBackends({ host, explicit: (c.backends ?? []).map(abs), root: c.root, near: [PREFIX] }),
+    probes: probesOf(c),
   });
   return findings
     .filter((f) => f.ruleId === rule.name || f.ruleId === 'internal-error')
@@ -88,7 +103,16 @@ export function fixCase(rule: AnyRule, c: ValidCase, unsafe = true): { texts: Re
   const host = createMemoryHost(Object.fromEntries(Object.entries(files).map(([k, v]) => [abs(k), v])));
   const config = resolveConfig({ extends: [], rules: { [rule.name]: ['error', c.options ?? {}] } }, { rules: ruleInfos([rule]), baseDir: '/' });
   const outcome = fixFiles(
-    { files: [abs(c.entry ?? 'nginx.conf')], host, config, rules: [rule], prefix: PREFIX, nginxVersion: c.nginxVersion ?? '1.30.0' },
+    {
+      files: [abs(c.entry ?? 'nginx.conf')],
+      host,
+      config,
+      rules: [rule],
+      prefix: PREFIX,
+      nginxVersion: c.nginxVersion ?? '1.30.0',
+      backends: { explicit: (c.backends ?? []).map(abs), root: c.root },
+      probes: probesOf(c),
+    },
     { unsafe },
   );
   const texts: Record<string, string> = {};
