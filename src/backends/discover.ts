@@ -42,7 +42,7 @@ export function detectBackendKind(file: string, text: string): BackendFileKind |
   if (/\.(socket|service)$/.test(base) || /\.(socket|service)\.d\/[^/]+\.conf$/.test(file)) return 'systemd';
   if (base === 'group' && /^[\w.-]+:[^:]*:\d+:/m.test(text)) return 'group';
   if (/^(ports|httpd|apache2)\.conf$/.test(base)) return 'apache';
-  if (/^php-fpm[\w.-]*\.conf$/.test(base) || /(^|\/)(pool\.d|php-fpm\.d)\//.test(file)) return 'php-fpm';
+  if (/(^|[-_.])fpm[\w.-]*\.conf$/.test(base) || /(^|\/)(pool\.d|php-fpm\.d)\//.test(file)) return 'php-fpm';
   if (/^\s*\[uwsgi\]/m.test(text)) return 'uwsgi';
   if (/^\s*\[[\w.-]+\]\s*$/m.test(text) && /^\s*listen\s*=/m.test(text)) return 'php-fpm';
   // Case-sensitive on purpose: nginx's own `listen` must not make an nginx file look like Apache.
