@@ -30,6 +30,17 @@ import socketInPrivateTmp from './socket-in-private-tmp/index.js';
 import fpmAllowedClients from './fpm-allowed-clients/index.js';
 import upstreamProtocolMismatch from './upstream-protocol-mismatch/index.js';
 import containerLoopbackUpstream from './container-loopback-upstream/index.js';
+import localhostDualStack from './localhost-dual-stack/index.js';
+import staticDnsUpstream from './static-dns-upstream/index.js';
+import proxyPassVariableNeedsResolver from './proxy-pass-variable-needs-resolver/index.js';
+import upstreamTlsSniMissing from './upstream-tls-sni-missing/index.js';
+import upstreamTlsVerify from './upstream-tls-verify/index.js';
+import unixSocketUriMissingColon from './unix-socket-uri-missing-colon/index.js';
+import grpcWithoutHttp2 from './grpc-without-http2/index.js';
+import upstreamAllUnavailable from './upstream-all-unavailable/index.js';
+import nextUpstreamPolicy from './next-upstream-policy/index.js';
+import proxyLoopToSelf from './proxy-loop-to-self/index.js';
+import fastcgiMissingScriptFilename from './fastcgi-missing-script-filename/index.js';
 
 export const allRules: readonly AnyRule[] = [
   syntaxError,
@@ -60,4 +71,15 @@ export const allRules: readonly AnyRule[] = [
   fpmAllowedClients,
   upstreamProtocolMismatch,
   containerLoopbackUpstream,
+  localhostDualStack,
+  staticDnsUpstream,
+  proxyPassVariableNeedsResolver,
+  upstreamTlsSniMissing,
+  upstreamTlsVerify,
+  unixSocketUriMissingColon,
+  grpcWithoutHttp2,
+  upstreamAllUnavailable,
+  nextUpstreamPolicy,
+  proxyLoopToSelf,
+  fastcgiMissingScriptFilename,
 ];

@@ -41,7 +41,43 @@ export {
   removeDirective,
   setDirective,
   addToList,
+  editArgValue,
   ARRAY_LIKE,
 } from './fix/edits.js';
 export type { Listener, BackendInventory, ComposeService, BackendSource, Sourced, BackendProtocol, BackendKind } from './backends/index.js';
+export {
+  MATCH_ANY_HOST,
+  MATCH_LOCAL,
+  PASS_PROTOCOL,
+  normalizeHost,
+  normalizeSocketPath,
+  isWildcardHost,
+  isLoopbackHost,
+  isLocalHost,
+  hostReaches,
+  listenerServes,
+  listenersAt,
+  serverAddress,
+  passAddress,
+  matchPass,
+  matchUpstream,
+  collectTargets,
+  isDefaultSource,
+  requestLimit,
+  largestRequestLimit,
+  idleTimeout,
+  PROTOCOL_LABEL,
+  formatMs,
+  formatHostPort,
+  backendLabel,
+  describeListener,
+  listenerAddress,
+  describeCandidates,
+  judge,
+  failingTargets,
+  nginxListens,
+  distinctBy,
+} from './backends/index.js';
+export type { TargetAddress, AddressPolicy, PassAddressOptions, BackendMatch, BackendTarget, BackendValue, Verdict, Failing, NginxListens, InUse } from './backends/index.js';
+export { backendRelated, valueRelated, candidateRelated, siteRelated } from './engine/backend-related.js';
 export { probeKey, passProbeTarget, serverProbeTarget } from './probe/index.js';

@@ -1,16 +1,19 @@
-import { defineRule, type Fix } from '../../src/rule-api.js';
 import {
   candidateRelated,
   collectTargets,
+  defineRule,
   describeCandidates,
   describeListener,
   editArgValue,
   failingTargets,
   formatHostPort,
-  nginxAddressOf,
+  isWildcardHost,
   nginxListens,
+  normalizeHost,
   siteRelated,
-} from '../upstream-port-mismatch/backend-targets.js';
+  type Fix,
+  type Listener,
+} from '../../src/rule-api.js';
 
 export default defineRule({
   name: 'fastcgi-tcp-vs-socket',
@@ -60,3 +63,14 @@ export default defineRule({
     };
   },
 });
+
+/** The address nginx should write to reach a listener: `unix:/path`, `127.0.0.1:9000`, `[::1]:9000`. */
+function nginxAddressOf(l: Listener): string | undefined {
+  if (l.transport === 'unix') return l.path !== undefined && !l.path.includes('$') ? `unix:${l.path}` : undefined;
+  if (l.port === undefined) return undefined;
+  const bound = l.host === undefined ? '' : normalizeHost(l.host);
+  if (bound === '' || bound === '*' || bound === '0.0.0.0') return `127.0.0.1:${l.port}`;
+  // `::` (and its long spelling) also accepts IPv4 on Linux, but the IPv6 loopback always reaches it.
+  if (isWildcardHost(bound)) return `[::1]:${l.port}`;
+  return formatHostPort(bound, l.port);
+}

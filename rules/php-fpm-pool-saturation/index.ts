@@ -1,5 +1,4 @@
-import { defineRule, type DirectiveNode, type Listener, type PassSite, type RelatedDescriptor } from '../../src/rule-api.js';
-import { backendRelated, matchPass } from '../upstream-timeout-vs-backend-limit/backends.js';
+import { MATCH_ANY_HOST, backendRelated, defineRule, matchPass, type DirectiveNode, type Listener, type PassSite, type RelatedDescriptor } from '../../src/rule-api.js';
 
 /** php-fpm's `listen.backlog` default on Linux. */
 const FPM_BACKLOG_DEFAULT = 511;
@@ -93,7 +92,7 @@ export default defineRule({
         // One finding per pool, on the first pass that reaches it.
         const done = new Set<Listener>();
         for (const site of passes) {
-          for (const { listener } of matchPass(site, pools)) {
+          for (const { listener } of matchPass(site, pools, MATCH_ANY_HOST)) {
             if (done.has(listener)) continue;
             done.add(listener);
             check(site, listener, nginx);

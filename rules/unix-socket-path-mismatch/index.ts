@@ -1,16 +1,16 @@
-import { defineRule, type Fix } from '../../src/rule-api.js';
 import {
   PROTOCOL_LABEL,
   candidateRelated,
   collectTargets,
+  defineRule,
   describeCandidates,
   describeListener,
   editArgValue,
   failingTargets,
   nginxListens,
   siteRelated,
-  withSocketPath,
-} from '../upstream-port-mismatch/backend-targets.js';
+  type Fix,
+} from '../../src/rule-api.js';
 
 export default defineRule({
   name: 'unix-socket-path-mismatch',
@@ -73,3 +73,10 @@ export default defineRule({
     };
   },
 });
+
+/** The value with the socket path after `unix:` replaced. */
+function withSocketPath(value: string, oldPath: string, newPath: string): string | undefined {
+  const at = value.toLowerCase().indexOf('unix:');
+  if (at === -1 || value.slice(at + 5, at + 5 + oldPath.length) !== oldPath) return undefined;
+  return value.slice(0, at + 5) + newPath + value.slice(at + 5 + oldPath.length);
+}

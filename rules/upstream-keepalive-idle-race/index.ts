@@ -1,5 +1,21 @@
-import { defineRule, parseTime, setDirective, type DirectiveNode, type Fix, type Locus, type PassSite, type RelatedDescriptor, type UpstreamBlock } from '../../src/rule-api.js';
-import { backendLabel, formatMs, idleTimeout, matchUpstream, valueRelated, type BackendValue } from '../upstream-timeout-vs-backend-limit/backends.js';
+import {
+  MATCH_ANY_HOST,
+  backendLabel,
+  defineRule,
+  formatMs,
+  idleTimeout,
+  matchUpstream,
+  parseTime,
+  setDirective,
+  valueRelated,
+  type BackendValue,
+  type DirectiveNode,
+  type Fix,
+  type Locus,
+  type PassSite,
+  type RelatedDescriptor,
+  type UpstreamBlock,
+} from '../../src/rule-api.js';
 
 /** From 1.29.7 upstream{} blocks keep connections (`keepalive 32 local`) and proxy speaks HTTP/1.1 by default. */
 const KEEPALIVE_BY_DEFAULT = '1.29.7';
@@ -70,7 +86,7 @@ export default defineRule({
       } else if (!modern) return;
       if (!context.upstreams.usersOf(block).some((site) => reuses(site, modern))) return;
 
-      const matches = matchUpstream(block, listeners);
+      const matches = matchUpstream(block, listeners, MATCH_ANY_HOST);
       let idle: BackendValue | undefined;
       let via: DirectiveNode | undefined;
       for (const m of matches) {

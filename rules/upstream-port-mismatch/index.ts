@@ -1,8 +1,8 @@
-import { defineRule, type Fix } from '../../src/rule-api.js';
 import {
   PROTOCOL_LABEL,
   candidateRelated,
   collectTargets,
+  defineRule,
   describeCandidates,
   describeListener,
   editArgValue,
@@ -10,8 +10,8 @@ import {
   formatHostPort,
   nginxListens,
   siteRelated,
-  withPort,
-} from './backend-targets.js';
+  type Fix,
+} from '../../src/rule-api.js';
 
 export default defineRule({
   name: 'upstream-port-mismatch',
@@ -78,3 +78,24 @@ export default defineRule({
     };
   },
 });
+
+/** The value with the port of its `host[:port]` part (after an optional `scheme://`) set to `port`. */
+function withPort(value: string, port: number): string | undefined {
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(value);
+  let i = scheme === null ? 0 : scheme[0].length;
+  if (value.slice(i).toLowerCase().startsWith('unix:')) return undefined;
+  if (value[i] === '[') {
+    const close = value.indexOf(']', i);
+    if (close === -1) return undefined;
+    i = close + 1;
+  } else {
+    while (i < value.length && !':/?$'.includes(value[i] as string)) i++;
+  }
+  const hostEnd = i;
+  if (value[i] === ':') {
+    i++;
+    if (!/[0-9]/.test(value[i] ?? '')) return undefined;
+    while (i < value.length && /[0-9]/.test(value[i] as string)) i++;
+  }
+  return `${value.slice(0, hostEnd)}:${port}${value.slice(i)}`;
+}

@@ -1,5 +1,4 @@
-import { defineRule, formatDirective, insertDirectives, type DirectiveNode, type Listener, type PassKind, type PassSite, type Scope } from '../../src/rule-api.js';
-import { largestRequestLimit, matchPass } from '../upstream-timeout-vs-backend-limit/backends.js';
+import { MATCH_ANY_HOST, defineRule, formatDirective, insertDirectives, largestRequestLimit, matchPass, type DirectiveNode, type Listener, type PassKind, type PassSite, type Scope } from '../../src/rule-api.js';
 
 /** The pass kinds this rule covers (memcached has no backend application behind it). */
 const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
@@ -58,7 +57,7 @@ export default defineRule({
       if (model.effective(pass.scope, read).origin !== 'default') return;
       if (!chainInView(pass.scope)) return;
       // The backend's own limit is known: upstream-timeout-vs-backend-limit compares the two instead.
-      if (largestRequestLimit(matchPass(site, listeners)) !== undefined) return;
+      if (largestRequestLimit(matchPass(site, listeners, MATCH_ANY_HOST)) !== undefined) return;
       // The timeouts are not allowed in `if` and `limit_except`: they go into the enclosing location, after
       // its last simple directive before any nested block.
       const target = model.enclosing(pass.scope, 'location');

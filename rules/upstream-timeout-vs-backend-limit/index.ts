@@ -1,5 +1,22 @@
-import { defineRule, parseTime, setDirective, type DirectiveNode, type Fix, type PassKind, type PassSite, type RelatedDescriptor, type Scope } from '../../src/rule-api.js';
-import { backendLabel, formatMs, largestRequestLimit, matchPass, valueRelated, type BackendMatch, type BackendValue } from './backends.js';
+import {
+  MATCH_ANY_HOST,
+  backendLabel,
+  defineRule,
+  formatMs,
+  largestRequestLimit,
+  matchPass,
+  parseTime,
+  setDirective,
+  valueRelated,
+  type BackendMatch,
+  type BackendValue,
+  type DirectiveNode,
+  type Fix,
+  type PassKind,
+  type PassSite,
+  type RelatedDescriptor,
+  type Scope,
+} from '../../src/rule-api.js';
 
 /** The pass kinds with a backend application behind them (memcached has none). */
 const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
@@ -137,7 +154,7 @@ export default defineRule({
         const pending: Pending[] = [];
         for (const site of context.upstreams.passes) {
           if (!KINDS.has(site.passKind)) continue;
-          const matches = matchPass(site, listeners);
+          const matches = matchPass(site, listeners, MATCH_ANY_HOST);
           const limit = largestRequestLimit(matches);
           if (limit !== undefined) check(site, matches, limit, pending);
         }

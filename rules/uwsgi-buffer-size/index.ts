@@ -1,5 +1,4 @@
-import { defineRule, parseSize, type DirectiveNode, type Listener, type PassSite, type RelatedDescriptor } from '../../src/rule-api.js';
-import { backendRelated, isDefaultSource, matchPass } from '../upstream-timeout-vs-backend-limit/backends.js';
+import { MATCH_ANY_HOST, backendRelated, defineRule, isDefaultSource, matchPass, parseSize, type DirectiveNode, type Listener, type PassSite, type RelatedDescriptor } from '../../src/rule-api.js';
 
 /** uWSGI's `buffer-size` default, and the largest value the uwsgi packet's 16-bit size allows. */
 const UWSGI_DEFAULT = 4096;
@@ -75,7 +74,7 @@ export default defineRule({
         // One finding per uWSGI socket, on the first pass that sends it more than it takes.
         const done = new Set<Listener>();
         for (const site of passes) {
-          for (const { listener } of matchPass(site, servers)) {
+          for (const { listener } of matchPass(site, servers, MATCH_ANY_HOST)) {
             if (!done.has(listener) && check(site, listener)) done.add(listener);
           }
         }

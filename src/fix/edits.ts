@@ -134,6 +134,20 @@ export function replaceArg(node: DirectiveNode, index: number, value: string): E
 }
 
 /** Replaces all arguments of a simple directive. */
+/**
+ * An edit that turns argument `index` into `value`, touching only the text inside the quotes when the
+ * argument was written without escapes (so its quoting stays as it was); else the whole argument.
+ */
+export function editArgValue(node: DirectiveNode, index: number, value: string): Edit {
+  const arg = node.directive.args[index];
+  if (arg === undefined) throw new Error(`${node.name} has no argument ${index}`);
+  const q = arg.quote ?? '';
+  if (arg.raw === `${q}${arg.value}${q}` && !/[\\"'\s;{}$]/.test(value)) {
+    return { file: node.file.path, start: arg.span.start + q.length, end: arg.span.end - q.length, text: value };
+  }
+  return replaceArg(node, index, value);
+}
+
 export function replaceArgs(node: DirectiveNode, values: readonly string[]): Edit {
   const d = node.directive;
   const first = d.args[0];
