@@ -30,6 +30,7 @@ export {
   isFreeformContext,
   argCountFits,
   allDirectiveNames,
+  expectedServerName,
 } from './model/index.js';
 export type { Result, PassKind, ParsedAddress, UpstreamUrl } from './model/index.js';
 export {
@@ -43,6 +44,7 @@ export {
   addToList,
   editArgValue,
   ARRAY_LIKE,
+  indentUnit,
 } from './fix/edits.js';
 export type { Listener, BackendInventory, ComposeService, BackendSource, Sourced, BackendProtocol, BackendKind } from './backends/index.js';
 export {

@@ -9,8 +9,7 @@ import {
   type PassSite,
   type RelatedDescriptor,
   type Scope,
-  type UpstreamBlock,
-} from '../../src/rule-api.js';
+  type UpstreamBlock, indentUnit } from '../../src/rule-api.js';
 
 /** From 1.29.7 nginx proxies with HTTP/1.1 and no longer adds `Connection: close` by default. */
 const PROXY_KEEPALIVE_DEFAULTS = '1.29.7';
@@ -18,16 +17,6 @@ const PROXY_KEEPALIVE_DEFAULTS = '1.29.7';
 /** The variable the WebSocket map defines, as nginx's WebSocket guide names it. */
 const UPGRADE_VAR = '$connection_upgrade';
 
-/** The file's indentation unit: a tab, or the smallest run of spaces that starts an indented line. */
-function indentUnit(text: string): string {
-  if (/^\t/m.test(text)) return '\t';
-  let unit = 0;
-  for (const m of text.matchAll(/^( +)\S/gm)) {
-    const n = (m[1] as string).length;
-    if (unit === 0 || n < unit) unit = n;
-  }
-  return ' '.repeat(unit === 0 ? 4 : Math.min(unit, 8));
-}
 
 /** Pure insertions at the same point, merged in order (two separate ones would come out reversed). */
 function mergeInsertions(edits: readonly Edit[]): Edit[] {

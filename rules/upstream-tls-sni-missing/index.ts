@@ -1,4 +1,4 @@
-import { defineRule, formatDirective, insertDirectives, isIPv4Literal, isIPv6Literal, setDirective, type Edit, type Fix, type PassSite, type RuleContext, type UpstreamBlock } from '../../src/rule-api.js';
+import { defineRule, expectedServerName, formatDirective, insertDirectives, isIPv4Literal, isIPv6Literal, setDirective, type Edit, type Fix, type PassSite } from '../../src/rule-api.js';
 
 /** The pass modules that speak TLS to a backend (https://, grpcs://, suwsgi://). */
 const TLS_PREFIX: Readonly<Record<string, string>> = { proxy: 'proxy', grpc: 'grpc', uwsgi: 'uwsgi' };
@@ -6,36 +6,6 @@ const TLS_PREFIX: Readonly<Record<string, string>> = { proxy: 'proxy', grpc: 'gr
 const isIp = (host: string): boolean => isIPv4Literal(host) || isIPv6Literal(host.replace(/^\[|\]$/g, ''));
 const isLoopbackName = (host: string): boolean => /^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host);
 
-/**
- * The host name the backend expects, when the configuration says it: every server of the upstream block
- * names the same host, else a literal `proxy_set_header Host name` (grpc: `grpc_set_header`) in effect.
- */
-export function derivedServerName(context: RuleContext<string, unknown>, site: PassSite, upstream: UpstreamBlock | undefined, prefix: string): string | undefined {
-  if (upstream !== undefined && upstream.servers.length > 0) {
-    const hosts = new Set<string>();
-    for (const s of upstream.servers) {
-      const parsed = s.parsed;
-      if (!parsed.ok || parsed.value.kind !== 'hostname') {
-        hosts.clear();
-        break;
-      }
-      hosts.add(parsed.value.host.toLowerCase());
-    }
-    const only = [...hosts][0];
-    if (hosts.size === 1 && only !== undefined && !isLoopbackName(only)) return only;
-  }
-  const headerDirective = prefix === 'grpc' ? 'grpc_set_header' : prefix === 'proxy' ? 'proxy_set_header' : undefined;
-  if (headerDirective === undefined) return undefined;
-  const headers = context.model.effective(site.node.scope, headerDirective).nodes;
-  for (let i = headers.length - 1; i >= 0; i--) {
-    const args = headers[i]?.directive.args ?? [];
-    if (args[0]?.value.toLowerCase() !== 'host') continue;
-    const value = (args[1]?.value ?? '').replace(/:\d+$/, '');
-    if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value) && !isIp(value)) return value.toLowerCase();
-    return undefined;
-  }
-  return undefined;
-}
 
 export default defineRule({
   name: 'upstream-tls-sni-missing',
@@ -89,7 +59,7 @@ export default defineRule({
         return;
       }
       if (target.kind !== 'upstream') return;
-      const name = hasName ? undefined : derivedServerName(context, site, target.upstream, prefix);
+      const name = hasName ? undefined : expectedServerName(context.model, site, target.upstream, prefix);
       const related = [{ at: { node: target.upstream.node }, message: `upstream "${target.upstream.name}" defined here` }];
       if (sniValue !== 'on') {
         if (serverName.origin !== 'default') return; // explicitly off: a deliberate choice

@@ -1,41 +1,9 @@
-import { defineRule, formatDirective, insertDirectives, isIPv4Literal, isIPv6Literal, setDirective, type DirectiveNode, type Edit, type PassSite, type RuleContext, type UpstreamBlock } from '../../src/rule-api.js';
+import { defineRule, expectedServerName, formatDirective, insertDirectives, setDirective, type DirectiveNode, type Edit, type PassSite } from '../../src/rule-api.js';
 
 /** The pass modules that speak TLS to a backend (https://, grpcs://, suwsgi://). */
 const TLS_PREFIX: Readonly<Record<string, string>> = { proxy: 'proxy', grpc: 'grpc', uwsgi: 'uwsgi' };
 
-const isIp = (host: string): boolean => isIPv4Literal(host) || isIPv6Literal(host.replace(/^\[|\]$/g, ''));
-const isLoopbackName = (host: string): boolean => /^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host);
 
-/**
- * The host name the backend expects, when the configuration says it: every server of the upstream block
- * names the same host, else a literal `proxy_set_header Host name` (grpc: `grpc_set_header`) in effect.
- */
-function derivedServerName(context: RuleContext<string, unknown>, site: PassSite, upstream: UpstreamBlock | undefined, prefix: string): string | undefined {
-  if (upstream !== undefined && upstream.servers.length > 0) {
-    const hosts = new Set<string>();
-    for (const s of upstream.servers) {
-      const parsed = s.parsed;
-      if (!parsed.ok || parsed.value.kind !== 'hostname') {
-        hosts.clear();
-        break;
-      }
-      hosts.add(parsed.value.host.toLowerCase());
-    }
-    const only = [...hosts][0];
-    if (hosts.size === 1 && only !== undefined && !isLoopbackName(only)) return only;
-  }
-  const headerDirective = prefix === 'grpc' ? 'grpc_set_header' : prefix === 'proxy' ? 'proxy_set_header' : undefined;
-  if (headerDirective === undefined) return undefined;
-  const headers = context.model.effective(site.node.scope, headerDirective).nodes;
-  for (let i = headers.length - 1; i >= 0; i--) {
-    const args = headers[i]?.directive.args ?? [];
-    if (args[0]?.value.toLowerCase() !== 'host') continue;
-    const value = (args[1]?.value ?? '').replace(/:\d+$/, '');
-    if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value) && !isIp(value)) return value.toLowerCase();
-    return undefined;
-  }
-  return undefined;
-}
 
 export default defineRule({
   name: 'upstream-tls-verify',
@@ -68,7 +36,7 @@ export default defineRule({
       }
       const target = site.target;
       if (target.kind !== 'upstream' || model.effective(scope, `${prefix}_ssl_name`).nodes.length > 0) return;
-      const name = derivedServerName(context, site, target.upstream, prefix);
+      const name = expectedServerName(context.model, site, target.upstream, prefix);
       const edits: Edit[] =
         name === undefined
           ? []

@@ -73,7 +73,7 @@ function indentAt(text: string, offset: number): string {
 }
 
 /** The file's indentation unit: a tab, or the smallest run of spaces that starts an indented line. */
-function indentUnit(text: string): string {
+export function indentUnit(text: string): string {
   if (/^\t/m.test(text)) return '\t';
   let unit = 0;
   for (const m of text.matchAll(/^( +)\S/gm)) {

@@ -1,6 +1,6 @@
 export { ScopeModel } from './scope.js';
 export type { Scope, DirectiveNode, Effective, Origin } from './scope.js';
-export { UpstreamGraph } from './upstreams.js';
+export { UpstreamGraph, expectedServerName } from './upstreams.js';
 export type { UpstreamBlock, UpstreamServer, PassSite, PassTarget } from './upstreams.js';
 export { NginxVersion, targetVersion, detectInstalledVersion, CURRENT_STABLE } from './version.js';
 export * from './values.js';

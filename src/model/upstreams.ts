@@ -5,6 +5,7 @@
  */
 import { parseAddress, parseUpstreamUrl, passKindOf, type ParsedAddress, type PassKind, type Result, type UpstreamUrl } from './values.js';
 import type { DirectiveNode, ScopeModel } from './scope.js';
+import { isIPv4Literal, isIPv6Literal } from './values.js';
 
 export interface UpstreamServer {
   readonly node: DirectiveNode;
@@ -116,4 +117,39 @@ function upstreamServer(node: DirectiveNode): UpstreamServer {
     else params.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
   }
   return { node, address, parsed: parseAddress(address, { mode: 'upstream' }), params };
+}
+
+const isIpLiteral = (host: string): boolean => isIPv4Literal(host) || isIPv6Literal(host.replace(/^\[|\]$/g, ''));
+const isLoopbackName = (host: string): boolean => /^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host);
+
+/**
+ * The host name a TLS backend expects (for SNI and certificate checks), when the configuration says it:
+ * every server of the upstream block names the same host, else a literal `proxy_set_header Host name`
+ * (grpc: `grpc_set_header`) in effect at the pass.
+ */
+export function expectedServerName(model: ScopeModel, site: PassSite, upstream: UpstreamBlock | undefined, prefix: string): string | undefined {
+  if (upstream !== undefined && upstream.servers.length > 0) {
+    const hosts = new Set<string>();
+    for (const s of upstream.servers) {
+      const parsed = s.parsed;
+      if (!parsed.ok || parsed.value.kind !== 'hostname') {
+        hosts.clear();
+        break;
+      }
+      hosts.add(parsed.value.host.toLowerCase());
+    }
+    const only = [...hosts][0];
+    if (hosts.size === 1 && only !== undefined && !isLoopbackName(only)) return only;
+  }
+  const headerDirective = prefix === 'grpc' ? 'grpc_set_header' : prefix === 'proxy' ? 'proxy_set_header' : undefined;
+  if (headerDirective === undefined) return undefined;
+  const headers = model.effective(site.node.scope, headerDirective).nodes;
+  for (let i = headers.length - 1; i >= 0; i--) {
+    const args = headers[i]?.directive.args ?? [];
+    if (args[0]?.value.toLowerCase() !== 'host') continue;
+    const value = (args[1]?.value ?? '').replace(/:\d+$/, '');
+    if (/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(value) && !isIpLiteral(value)) return value.toLowerCase();
+    return undefined;
+  }
+  return undefined;
 }
