@@ -41,6 +41,8 @@ import upstreamAllUnavailable from './upstream-all-unavailable/index.js';
 import nextUpstreamPolicy from './next-upstream-policy/index.js';
 import proxyLoopToSelf from './proxy-loop-to-self/index.js';
 import fastcgiMissingScriptFilename from './fastcgi-missing-script-filename/index.js';
+import noCustom502Page from './no-custom-502-page/index.js';
+import upstreamStrictFramingUpgrade from './upstream-strict-framing-upgrade/index.js';
 
 export const allRules: readonly AnyRule[] = [
   syntaxError,
@@ -82,4 +84,6 @@ export const allRules: readonly AnyRule[] = [
   nextUpstreamPolicy,
   proxyLoopToSelf,
   fastcgiMissingScriptFilename,
+  noCustom502Page,
+  upstreamStrictFramingUpgrade,
 ];
