@@ -7,6 +7,7 @@ import directiveNotAllowedHere from './directive-not-allowed-here/index.js';
 import includeCycle from './include-cycle/index.js';
 import includeNotFound from './include-not-found/index.js';
 import invalidArguments from './invalid-arguments/index.js';
+import selinuxBlocksUpstream from './selinux-blocks-upstream/index.js';
 import syntaxError from './syntax-error/index.js';
 import unknownDirective from './unknown-directive/index.js';
 import upstreamDefinitionErrors from './upstream-definition-errors/index.js';
@@ -86,4 +87,5 @@ export const allRules: readonly AnyRule[] = [
   fastcgiMissingScriptFilename,
   noCustom502Page,
   upstreamStrictFramingUpgrade,
+  selinuxBlocksUpstream,
 ];

@@ -9,6 +9,7 @@ import { formatFindings, type ReportFormat } from '../report/index.js';
 import { NginxVersion, parseTime } from '../model/index.js';
 import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS, defaultDeadlineMs, probe, type ProbeResult } from '../probe/index.js';
 import { BackendFileError } from '../backends/index.js';
+import { readHostState } from '../probe/index.js';
 import { expandInputs } from './inputs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 import { ruleDocsUrl } from './rule-docs.js';
@@ -160,7 +161,7 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
   let changed = false;
   try {
     // Rules run synchronously: the probe goes first, and its results ride along in the request.
-    const probed = probeSettings === undefined ? request : { ...request, probes: await runProbe(request, probeSettings, options.probeProgress === true, io) };
+    const probed = probeSettings === undefined ? request : { ...request, probes: await runProbe(request, probeSettings, options.probeProgress === true, io), hostState: readHostState() };
     if (mode === undefined) result = lint(probed);
     else ({ result, fixFailures, changed } = await runFixes(probed, mode, options, io));
   } catch (e) {

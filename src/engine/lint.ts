@@ -15,7 +15,7 @@ import { applySuppressions } from './suppressions.js';
 import type { AnyRule } from './rule.js';
 import type { ResolvedConfig } from './config.js';
 import { loadBackends, type BackendInventory } from '../backends/index.js';
-import { probeKey, probeTargetsOf, type ProbeResult, type ProbeTarget } from '../probe/index.js';
+import { probeKey, probeTargetsOf, type HostState, type ProbeResult, type ProbeTarget } from '../probe/index.js';
 import type { Finding } from './types.js';
 
 export interface LintRequest {
@@ -37,6 +37,8 @@ export interface LintRequest {
   readonly searchLevels?: number;
   /** `--probe` results (probed before linting: rules run synchronously), by `probeKey`. */
   readonly probes?: ReadonlyMap<string, ProbeResult>;
+  /** Host state read under --probe. */
+  readonly hostState?: HostState;
 }
 
 export interface LintResult {
@@ -129,7 +131,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
         }
       }
     }
-    const result = lintTree(tree, { rules: enabled, rootContext, version: getVersion, extraDirectives, backends: getBackends, probes: request.probes });
+    const result = lintTree(tree, { rules: enabled, rootContext, version: getVersion, extraDirectives, backends: getBackends, probes: request.probes, hostState: request.hostState });
     onModel?.(result.model);
     for (const f of result.findings) {
       if (!keep(f) || templates.has(f.file)) continue;

@@ -6,7 +6,7 @@ import type { Span } from '../source/index.js';
 import type { ConfigTree, LoadedFile } from '../include/index.js';
 import type { DirectiveNode, NginxVersion, ScopeModel, UpstreamGraph } from '../model/index.js';
 import type { BackendInventory, BackendSource } from '../backends/index.js';
-import type { ProbeResult } from '../probe/index.js';
+import type { HostState, ProbeResult } from '../probe/index.js';
 import type { Fix, OptionsSpec, OptionValues, RuleMetaBase } from './types.js';
 
 /** A place in a file: a directive (its whole span unless `span` narrows it) or an explicit range. */
@@ -46,6 +46,8 @@ export interface RuleContext<M extends string, O> {
    * `host:port`); empty without --probe.
    */
   readonly probes: ReadonlyMap<string, ProbeResult>;
+  /** Host state read under --probe (SELinux); empty otherwise. */
+  readonly hostState: HostState;
   /** Third-party directives declared in the config (`directives: [...]`). */
   readonly extraDirectives: ReadonlySet<string>;
   report(descriptor: ReportDescriptor<M>): void;

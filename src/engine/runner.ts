@@ -6,7 +6,7 @@ import type { ConfigTree, LoadedFile } from '../include/index.js';
 import type { Span } from '../source/index.js';
 import { ScopeModel, UpstreamGraph, type ContextName, type NginxVersion } from '../model/index.js';
 import { EMPTY_INVENTORY, type BackendInventory } from '../backends/index.js';
-import type { ProbeResult } from '../probe/index.js';
+import type { HostState, ProbeResult } from '../probe/index.js';
 import { formatMessage, type AnyRule, type Locus, type ReportDescriptor, type RuleContext, type RuleVisitors } from './rule.js';
 import type { Finding, Point, RelatedLocation, Severity } from './types.js';
 
@@ -26,6 +26,7 @@ export interface LintTreeOptions {
   readonly backends?: () => BackendInventory;
   /** `--probe` results by address (see RuleContext.probes); default: none. */
   readonly probes?: ReadonlyMap<string, ProbeResult>;
+  readonly hostState?: HostState;
 }
 
 export interface LintTreeResult {
@@ -73,6 +74,7 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
       },
       extraDirectives,
       probes,
+      hostState: options.hostState ?? {},
       report(descriptor: ReportDescriptor<string>) {
         const finding = toFinding(enabled, descriptor);
         const key = `${id}\u0000${finding.file}\u0000${finding.span.start}\u0000${finding.span.end}\u0000${finding.message}`;

@@ -4,3 +4,5 @@ export { probeKey, formatHostPort, passProbeTarget, serverProbeTarget, probeTarg
 export { errnoInfo, errnoOf } from './errno.js';
 export type { ErrnoInfo } from './errno.js';
 export type * from './types.js';
+export { readHostState } from './host.js';
+export type { HostState, CommandRunner } from './host.js';

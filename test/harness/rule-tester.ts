@@ -17,7 +17,7 @@ import { resolveConfig } from '../../src/engine/config.js';
 import { ruleInfos } from '../../src/cli/lint-command.js';
 import type { AnyRule } from '../../src/engine/rule.js';
 import type { Finding } from '../../src/engine/types.js';
-import type { ProbeResult } from '../../src/probe/index.js';
+import type { HostState, ProbeResult } from '../../src/probe/index.js';
 
 const PREFIX = '/etc/nginx';
 
@@ -36,6 +36,8 @@ export interface ValidCase {
   readonly root?: string;
   /** `--probe` results the rule sees, by address (`127.0.0.1:9000`, `unix:/path`); default: no probe. */
   readonly probes?: ReadonlyMap<string, ProbeResult> | readonly ProbeResult[];
+  /** Host state as --probe reads it (SELinux). */
+  readonly hostState?: HostState;
 }
 
 export interface ExpectedError {
@@ -91,6 +93,7 @@ export function lintCase(rule: AnyRule, c: ValidCase): Finding[] {
     extraDirectives: new Set(c.extraDirectives ?? []),
     backends: () => loadBackends({ host, explicit: (c.backends ?? []).map(abs), root: c.root, near: [PREFIX] }),
     probes: probesOf(c),
+    hostState: c.hostState ?? {},
   });
   return findings
     .filter((f) => f.ruleId === rule.name || f.ruleId === 'internal-error')
