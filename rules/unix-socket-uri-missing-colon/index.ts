@@ -11,9 +11,9 @@ export default defineRule({
   fix: 'safe',
   messages: {
     missingColon:
-      'the socket path "{{path}}" continues past "{{socket}}": nginx connects to "unix:{{path}}", which does not exist, and answers 502 ("connect() to unix:{{path}} failed (2: No such file or directory)"); end the socket path with ":" as in "unix:{{socket}}:{{uri}}"',
+      'the socket path "{{path}}" continues past "{{socket}}": nginx connects to "unix:{{path}}", which does not exist, and answers 502 ("connect() to unix:{{path}} failed (20: Not a directory)", or "(2: No such file or directory)" when the socket is missing too); end the socket path with ":" as in "unix:{{socket}}:{{uri}}"',
     pathPastSocket:
-      'the socket path "{{path}}" continues past "{{socket}}": nginx connects to "unix:{{path}}", which does not exist, and answers 502 ("connect() to unix:{{path}} failed (2: No such file or directory)"); {{pass}} takes no URI part',
+      'the socket path "{{path}}" continues past "{{socket}}": nginx connects to "unix:{{path}}", which does not exist, and answers 502 ("connect() to unix:{{path}} failed (20: Not a directory)", or "(2: No such file or directory)" when the socket is missing too); {{pass}} takes no URI part',
   },
   create(context) {
     const check = (site: PassSite): void => {

@@ -24,7 +24,7 @@ runRuleTests(rule, {
           endLine: 5,
           endColumn: 53,
           message:
-            'the socket path "/run/app.sock/api" continues past "/run/app.sock": nginx connects to "unix:/run/app.sock/api", which does not exist, and answers 502 ("connect() to unix:/run/app.sock/api failed (2: No such file or directory)"); end the socket path with ":" as in "unix:/run/app.sock:/api"',
+            'the socket path "/run/app.sock/api" continues past "/run/app.sock": nginx connects to "unix:/run/app.sock/api", which does not exist, and answers 502 ("connect() to unix:/run/app.sock/api failed (20: Not a directory)", or "(2: No such file or directory)" when the socket is missing too); end the socket path with ":" as in "unix:/run/app.sock:/api"',
         },
       ],
     },
