@@ -20,7 +20,7 @@ export default defineRule({
   description: 'proxy_pass sends the request back to the same server and location, which forwards it again until worker connections run out.',
   fix: 'suggestion',
   messages: {
-    loop: 'proxy_pass to {{target}} reaches this server again ({{listen}}) and the forwarded request matches this location again: the loop eats every worker connection ("worker_connections are not enough while connecting to upstream", 500)',
+    loop: 'proxy_pass to {{target}} reaches this server again ({{listen}}) and the forwarded request matches this location again: the loop eats every worker connection ("worker_connections are not enough", then 502 or 500 depending on which side runs out)',
   },
   create(context) {
     const model = context.model;

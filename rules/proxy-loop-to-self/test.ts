@@ -39,7 +39,7 @@ runRuleTests(rule, {
           endLine: 6,
           endColumn: 44,
           message:
-            'proxy_pass to http://127.0.0.1:80 reaches this server again (listen 80) and the forwarded request matches this location again: the loop eats every worker connection ("worker_connections are not enough while connecting to upstream", 500)',
+            'proxy_pass to http://127.0.0.1:80 reaches this server again (listen 80) and the forwarded request matches this location again: the loop eats every worker connection ("worker_connections are not enough", then 502 or 500 depending on which side runs out)',
         },
       ],
       output: null,
