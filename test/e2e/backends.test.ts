@@ -12,12 +12,30 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../harness/cli.js';
-import { nginxBinary, nginxSkipReason } from '../harness/nginx.js';
-import { findPhpFpm, freePort, get, isRoot, nobodyGroup, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import { nginxSkipReason } from '../harness/nginx.js';
+import {
+  e2eDir,
+  findPhpFpm,
+  freePort,
+  get,
+  indent,
+  isRoot,
+  nginxMainConf,
+  nobodyGroup,
+  readLog,
+  startChild,
+  startHttpServer,
+  startNginx,
+  stopChild,
+  stopHttpServer,
+  waitFor,
+  waitForNginx,
+  type Child,
+  type Response,
+} from './helpers.js';
 
 const nginxReason = nginxSkipReason();
 const phpFpm = findPhpFpm();
@@ -31,16 +49,6 @@ const skipped = (...reasons: (string | undefined)[]): string => {
   return reason === undefined ? '' : ` (skipped: ${reason})`;
 };
 
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-e2e-backends-'));
-  // nginx's workers (and php-fpm's pool) run as nobody when the tests run as root: they must reach the sockets.
-  fs.chmodSync(dir, 0o755);
-  fs.mkdirSync(path.join(dir, 'tmp'));
-  // No config file above the temp dir is used, and no backend discovery in the host's /etc.
-  fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify({ root: '.' }) + '\n');
-  return dir;
-}
-
 function write(dir: string, rel: string, text: string, mode = 0o644): string {
   const file = path.join(dir, rel);
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o755 });
@@ -51,29 +59,10 @@ function write(dir: string, rel: string, text: string, mode = 0o644): string {
 
 /** A main config attached to its parent (`daemon off`) whose master reloads on SIGHUP. */
 function nginxConf(dir: string, port: number, main: readonly string[], locations: Readonly<Record<string, readonly string[]>>): string {
-  return [
-    ...main,
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log error;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    '    server {',
-    `        listen 127.0.0.1:${port};`,
-    ...Object.entries(locations).flatMap(([where, body]) => [`        location ${where} {`, ...body.map((l) => `            ${l}`), '        }']),
-    '    }',
-    '}',
-    '',
-  ].join('\n');
+  return nginxMainConf(dir, {
+    main,
+    http: ['server {', `    listen 127.0.0.1:${port};`, ...Object.entries(locations).flatMap(([where, body]) => [`    location ${where} {`, ...indent(body, 2), '    }']), '}'],
+  });
 }
 
 /** fastcgi_pass to `socket`, running `script`. */
@@ -84,20 +73,6 @@ const fastcgi = (socket: string, script: string): string[] => [
   'fastcgi_param QUERY_STRING $query_string;',
   'fastcgi_param SERVER_PROTOCOL $server_protocol;',
 ];
-
-function readLog(file: string): string {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-}
-
-function startNginx(dir: string): Child {
-  if (nginxBinary === undefined) throw new Error('nginx not available');
-  return startChild(nginxBinary, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'), '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
-}
-
-async function waitForNginx(nginx: Child, dir: string, port: number): Promise<void> {
-  const up = await waitFor(async () => (nginx.exited() ? 'exited' : (await get(port, '/nginx-up')).status > 0 ? 'up' : undefined));
-  if (up !== 'up') throw new Error(`nginx did not start (${up ?? 'timeout'}):\n${nginx.output()}\n${readLog(path.join(dir, 'error.log'))}`);
-}
 
 /** php-fpm in the foreground with one pool, everything in `dir`; the pool file is where ngxlint reads it. */
 async function startPhpFpm(dir: string, poolFile: string, socket: string): Promise<Child> {
@@ -125,21 +100,16 @@ function poolLines(socket: string, socketAccess: readonly string[]): string[] {
   ];
 }
 
-function startHttpBackend(port: number): Promise<http.Server> {
-  const server = http.createServer((_req, res) => {
-    res.setHeader('Content-Type', 'text/plain');
-    res.end('backend ok\n');
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve(server));
-  });
-}
-
-async function stopHttpBackend(server: http.Server | undefined): Promise<void> {
-  if (server === undefined || !server.listening) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+async function startHttpBackend(port: number): Promise<http.Server> {
+  const { server } = await startHttpServer(
+    (_req, res) => {
+      res.setHeader('Content-Type', 'text/plain');
+      res.end('backend ok\n');
+    },
+    '127.0.0.1',
+    port,
+  );
+  return server;
 }
 
 /** One finding of `--format json` (see the README), with its file. */
@@ -173,7 +143,7 @@ async function reportFixReload(
 ): Promise<void> {
   const conf = path.join(dir, 'nginx.conf');
   const errorLog = path.join(dir, 'error.log');
-  await waitForNginx(nginx, dir, port);
+  await waitForNginx(nginx, dir, port, '/nginx-up');
 
   const broken = await get(port);
   expect(broken.status, `expected 502 before the fix; error.log:\n${readLog(errorLog)}`).toBe(502);
@@ -213,7 +183,7 @@ async function reportFixReload(
 
 describe.skipIf(nginxReason !== undefined || phpReason !== undefined)(`e2e (a): php7.4-fpm.sock after an upgrade to php8.2${skipped(nginxReason, phpReason)}`, () => {
   it('502; unix-socket-path-mismatch names both sockets; --fix --unsafe-fixes; 200', async () => {
-    const dir = tempDir();
+    const dir = e2eDir('backends');
     const sock82 = path.join(dir, 'run/php/php8.2-fpm.sock');
     const sock74 = path.join(dir, 'run/php/php7.4-fpm.sock');
     fs.mkdirSync(path.dirname(sock82), { recursive: true, mode: 0o755 });
@@ -246,7 +216,7 @@ describe.skipIf(nginxReason !== undefined || phpReason !== undefined)(`e2e (a): 
 
 describe.skipIf(nginxReason !== undefined)(`e2e (b): the app moved to the port in ports.conf, nginx kept the old one${skipped(nginxReason)}`, () => {
   it('502; upstream-port-mismatch names ports.conf; --fix --unsafe-fixes; 200', async () => {
-    const dir = tempDir();
+    const dir = e2eDir('backends');
     let backend: http.Server | undefined;
     let nginx: Child | undefined;
     try {
@@ -279,7 +249,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e (b): the app moved to the port i
       });
     } finally {
       await stopChild(nginx);
-      await stopHttpBackend(backend);
+      await stopHttpServer(backend);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -290,7 +260,7 @@ describe.skipIf(nginxReason !== undefined || phpReason !== undefined || rootReas
   () => {
     it('502 with 13: Permission denied; unix-socket-permission reports it', async () => {
       if (!isRoot) throw new Error('CI is set but the tests do not run as root: (c) needs root to start workers as nobody');
-      const dir = tempDir();
+      const dir = e2eDir('backends');
       const socket = path.join(dir, 'run/php/php8.2-fpm.sock');
       fs.mkdirSync(path.dirname(socket), { recursive: true, mode: 0o755 });
       const script = write(dir, 'www/index.php', '<?php echo "ok\\n";\n');
@@ -305,7 +275,7 @@ describe.skipIf(nginxReason !== undefined || phpReason !== undefined || rootReas
         const port = await freePort();
         write(dir, 'nginx.conf', nginxConf(dir, port, [`user nobody ${nobodyGroup()};`], { '/': fastcgi(socket, script), '= /nginx-up': ['return 204;'] }));
         nginx = startNginx(dir);
-        await waitForNginx(nginx, dir, port);
+        await waitForNginx(nginx, dir, port, '/nginx-up');
         const res = await get(port);
         expect(res.status, readLog(path.join(dir, 'error.log'))).toBe(502);
         expect(readLog(path.join(dir, 'error.log'))).toContain(`connect() to unix:${socket} failed (13: Permission denied) while connecting to upstream`);
@@ -327,7 +297,7 @@ describe.skipIf(nginxReason !== undefined || phpReason !== undefined || rootReas
 
 describe.skipIf(nginxReason !== undefined)(`e2e (d): --probe against a closed port, a live one and a missing socket${skipped(nginxReason)}`, () => {
   it('upstream-unreachable reports exactly the dead targets, with the line nginx logs', async () => {
-    const dir = tempDir();
+    const dir = e2eDir('backends');
     let backend: http.Server | undefined;
     let nginx: Child | undefined;
     try {
@@ -348,7 +318,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e (d): --probe against a closed po
         }),
       );
       nginx = startNginx(dir);
-      await waitForNginx(nginx, dir, port);
+      await waitForNginx(nginx, dir, port, '/nginx-up');
       expect((await get(port, '/live')).status).toBe(200);
       expect((await get(port, '/dead')).status).toBe(502);
       expect((await get(port, '/sock')).status).toBe(502);
@@ -381,7 +351,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e (d): --probe against a closed po
       expect(quiet.findings.filter((f) => f.ruleId === 'upstream-unreachable')).toEqual([]);
     } finally {
       await stopChild(nginx);
-      await stopHttpBackend(backend);
+      await stopHttpServer(backend);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });

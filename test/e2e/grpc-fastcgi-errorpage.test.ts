@@ -12,11 +12,30 @@
  */
 import * as fs from 'node:fs';
 import * as http2 from 'node:http2';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nginxBinary, nginxSkipReason } from '../harness/nginx.js';
-import { ensureBuilt, findPhpFpm, freePort, get, isRoot, nobodyGroup, runCliProcess, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import { nginxSkipReason } from '../harness/nginx.js';
+import {
+  e2eDir,
+  ensureBuilt,
+  findPhpFpm,
+  freePort,
+  get,
+  indent,
+  isRoot,
+  lintJson,
+  nginxMainConf,
+  nobodyGroup,
+  readLog,
+  runCliProcess,
+  startChild,
+  startNginx,
+  stopChild,
+  waitFor,
+  waitForNginx,
+  type Child,
+  type Response,
+} from './helpers.js';
 
 const RULE_SOURCES = ['rules/fastcgi-missing-script-filename/index.ts', 'rules/grpc-without-http2/index.ts', 'rules/no-custom-502-page/index.ts', 'rules/index.ts'];
 
@@ -50,73 +69,8 @@ const FASTCGI_PARAMS = [
 /** Debian's fastcgi.conf: the same plus SCRIPT_FILENAME. */
 const FASTCGI_CONF = 'fastcgi_param  SCRIPT_FILENAME    $document_root$fastcgi_script_name;\n' + FASTCGI_PARAMS;
 
-const readLog = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
-
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-e2e-'));
-  // nginx workers (and php-fpm's pool) run as nobody when the tests run as root: they must reach the files.
-  fs.chmodSync(dir, 0o755);
-  fs.mkdirSync(path.join(dir, 'tmp'));
-  // Look for backend files only here, never in the host's /etc.
-  fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify({ root: '.' }) + '\n');
-  return dir;
-}
-
 function nginxConf(dir: string, server: readonly string[]): string {
-  return [
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log error;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    '    server {',
-    ...server.map((l) => `        ${l}`),
-    '    }',
-    '}',
-    '',
-  ].join('\n');
-}
-
-function startNginx(dir: string): Child {
-  if (nginxBinary === undefined) throw new Error('nginx not available');
-  return startChild(nginxBinary, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'), '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
-}
-
-/** Waits until nginx accepts connections (any answer, or any h2 outcome); fails with its output otherwise. */
-async function waitForNginx(nginx: Child, dir: string, probe: () => Promise<unknown>): Promise<void> {
-  const up = await waitFor(async () => (nginx.exited() ? 'exited' : (await probe()) !== undefined ? 'up' : undefined));
-  if (up !== 'up') throw new Error(`nginx did not start (${up ?? 'timeout'}):\n${nginx.output()}\n${readLog(path.join(dir, 'error.log'))}`);
-}
-
-interface Finding {
-  readonly ruleId: string;
-  readonly message: string;
-}
-
-/** The findings of `ngxlint -f json` on `conf`, flattened. */
-function lintJson(conf: string, dir: string, extra: readonly string[] = []): Finding[] {
-  const run = runCliProcess(['-f', 'json', ...extra, conf], dir);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(run.stdout);
-  } catch {
-    throw new Error(`ngxlint -f json did not print JSON (exit ${String(run.status)}):\n${run.stdout}\n${run.stderr}`);
-  }
-  const files = Array.isArray(parsed) ? parsed : [parsed];
-  const out: Finding[] = [];
-  for (const f of files as { messages?: { ruleId?: string; message?: string }[] }[]) {
-    for (const m of f.messages ?? []) out.push({ ruleId: m.ruleId ?? '', message: m.message ?? '' });
-  }
-  return out;
+  return nginxMainConf(dir, { http: ['server {', ...indent(server), '}'] });
 }
 
 /** An h2c (HTTP/2 prior knowledge) GET: the status, or the error that ended the session or stream. */
@@ -150,7 +104,7 @@ describe.skipIf(nginxReason !== undefined || phpReason !== undefined)(
   () => {
     it('404 "File not found." and "Primary script unknown" with fastcgi_params; the script runs after ngxlint --fix', async () => {
       if (phpFpm === undefined) throw new Error('php-fpm not found, but CI is set: .ci/run must install php8.2-fpm');
-      const dir = tempDir();
+      const dir = e2eDir();
       const conf = path.join(dir, 'nginx.conf');
       const errorLog = path.join(dir, 'error.log');
       const socket = path.join(dir, 'php-fpm.sock');
@@ -229,7 +183,7 @@ describe.skipIf(nginxReason !== undefined || phpReason !== undefined)(
 
 describe.skipIf(nginxReason !== undefined)(`e2e: no-custom-502-page with a dead backend${nginxReason ? ` (skipped: ${nginxReason})` : ''}`, () => {
   it('the stock "502 Bad Gateway" page before, our /50x.html after ngxlint --fix --unsafe-fixes', async () => {
-    const dir = tempDir();
+    const dir = e2eDir();
     const conf = path.join(dir, 'nginx.conf');
     const errorLog = path.join(dir, 'error.log');
     const html = path.join(dir, 'html');
@@ -295,7 +249,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: no-custom-502-page with a dead 
 
 describe.skipIf(nginxReason !== undefined)(`e2e: grpc-without-http2, an h2c client against a plaintext server${nginxReason ? ` (skipped: ${nginxReason})` : ''}`, () => {
   it('the HTTP/2 connection fails without http2; after ngxlint --fix --unsafe-fixes it reaches nginx (502 from the closed backend)', async () => {
-    const dir = tempDir();
+    const dir = e2eDir();
     const conf = path.join(dir, 'nginx.conf');
     const errorLog = path.join(dir, 'error.log');
     let nginx: Child | undefined;

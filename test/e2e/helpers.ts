@@ -3,10 +3,14 @@
  * CLI. Everything listens on 127.0.0.1 only.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
+import type * as https from 'node:https';
 import * as net from 'node:net';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import { nginxBinary } from '../harness/nginx.js';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -138,4 +142,172 @@ export const isRoot = typeof process.getuid === 'function' && process.getuid() =
 export function nobodyGroup(): string {
   const groups = fs.existsSync('/etc/group') ? fs.readFileSync('/etc/group', 'utf8') : '';
   return /^nogroup:/m.test(groups) ? 'nogroup' : 'nobody';
+}
+
+/**
+ * A temp dir for one test: world-readable (nginx's workers and php-fpm's pool run as nobody when the tests run as
+ * root), with tmp/ for nginx's temp paths and an .ngxlintrc.json (`rc`; null: none) so that no config file above
+ * it is used and no backend discovery reads the host's /etc. The dir is `ngxlint-e2e-TAG-XXXXXX` (no tag:
+ * `ngxlint-e2e-XXXXXX`).
+ */
+export function e2eDir(tag = '', rc: object | null = { root: '.' }): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), tag === '' ? 'ngxlint-e2e-' : `ngxlint-e2e-${tag}-`));
+  fs.chmodSync(dir, 0o755);
+  fs.mkdirSync(path.join(dir, 'tmp'));
+  if (rc !== null) fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify(rc) + '\n');
+  return dir;
+}
+
+export interface NginxMainConfOptions {
+  /** error_log level; `error` unless told. */
+  readonly errorLevel?: string;
+  /** worker_connections; 64 unless told. */
+  readonly workerConnections?: number;
+  /** Lines before the preamble, at main level. */
+  readonly main?: readonly string[];
+  /** The http block's own lines after the temp paths, unindented (indented by 4 here). */
+  readonly http: readonly string[];
+}
+
+/**
+ * A main config that stays attached to its parent (`daemon off`) with a master that reloads on SIGHUP: one worker,
+ * error.log and every temp path in `dir`, no access log.
+ */
+export function nginxMainConf(dir: string, options: NginxMainConfOptions): string {
+  return [
+    ...(options.main ?? []),
+    'daemon off;',
+    'master_process on;',
+    'worker_processes 1;',
+    `error_log ${dir}/error.log ${options.errorLevel ?? 'error'};`,
+    'events {',
+    `    worker_connections ${options.workerConnections ?? 64};`,
+    '}',
+    'http {',
+    '    access_log off;',
+    `    client_body_temp_path ${dir}/tmp/client_body;`,
+    `    proxy_temp_path ${dir}/tmp/proxy;`,
+    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
+    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
+    `    scgi_temp_path ${dir}/tmp/scgi;`,
+    ...options.http.map((l) => `    ${l}`),
+    '}',
+    '',
+  ].join('\n');
+}
+
+/** `lines` indented by `depth` levels of 4 spaces. */
+export const indent = (lines: readonly string[], depth = 1): string[] => lines.map((l) => `${' '.repeat(4 * depth)}${l}`);
+
+/** The text of a log file, '' while it does not exist. */
+export function readLog(file: string): string {
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+}
+
+/** Starts nginx (foreground, prefix `dir`, error log `dir`/error.log, pid file in `dir`) on `conf`. */
+export function startNginx(dir: string, conf = path.join(dir, 'nginx.conf')): Child {
+  const nginx = nginxBinary;
+  if (nginx === undefined) throw new Error('nginx not available');
+  return startChild(nginx, ['-p', `${dir}/`, '-c', conf, '-e', path.join(dir, 'error.log'), '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
+}
+
+/**
+ * Waits until nginx accepts connections: `probe` is a port (any HTTP answer on `urlPath`) or a function whose
+ * result is not undefined once it is up. Fails with nginx's output and error.log when it exits or never listens.
+ */
+export async function waitForNginx(nginx: Child, dir: string, probe: number | (() => Promise<unknown>), urlPath = '/'): Promise<void> {
+  const check = typeof probe === 'number' ? async () => ((await get(probe, urlPath)).status > 0 ? true : undefined) : probe;
+  const up = await waitFor(async () => (nginx.exited() ? 'exited' : (await check()) !== undefined ? 'up' : undefined));
+  if (up !== 'up') throw new Error(`nginx did not start (${up ?? 'timeout'}):\n${nginx.output()}\n${readLog(path.join(dir, 'error.log'))}`);
+}
+
+/** Listens on `host:port` (port 0: any free one); resolves with the server and its port. */
+export function startHttpServer(handler: http.RequestListener, host = '127.0.0.1', port = 0): Promise<{ server: http.Server; port: number }> {
+  return listen(http.createServer(handler), host, port);
+}
+
+/** `server.listen(port, host)`, for any http or https server; resolves with the server and its port. */
+export function listen<S extends http.Server | https.Server>(server: S, host = '127.0.0.1', port = 0): Promise<{ server: S; port: number }> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : 0 });
+    });
+  });
+}
+
+/** Closes a server started here, dropping its open connections; nothing to do when it is not listening. */
+export async function stopHttpServer(server: http.Server | https.Server | undefined): Promise<void> {
+  if (server === undefined || !server.listening) return;
+  server.closeAllConnections();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+}
+
+/** One finding of `ngxlint -f json`. */
+export interface Finding {
+  readonly ruleId: string;
+  readonly message: string;
+  readonly line: number;
+}
+
+/** `ngxlint -f json ...extra conf` in `dir` (the compiled CLI): the findings of every file, flattened. */
+export function lintJson(conf: string, dir: string, extra: readonly string[] = []): Finding[] {
+  const run = runCliProcess(['-f', 'json', ...extra, conf], dir);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(run.stdout);
+  } catch {
+    throw new Error(`ngxlint -f json did not print JSON (exit ${String(run.status)}):\n${run.stdout}\n${run.stderr}`);
+  }
+  const files = (Array.isArray(parsed) ? parsed : [parsed]) as { messages?: { ruleId?: string | null; message?: string; line?: number }[] }[];
+  return files.flatMap((f) => (f.messages ?? []).map((m) => ({ ruleId: m.ruleId ?? '', message: m.message ?? '', line: m.line ?? 0 })));
+}
+
+/** An A record to answer with. */
+export interface DnsAnswer {
+  readonly address: string;
+  readonly ttl: number;
+}
+
+/**
+ * A minimal DNS server on 127.0.0.1 (UDP): for each question, `answer(name, qtype)` gives one A record or
+ * undefined (an empty NOERROR answer). `queries` records `NAME QTYPE` per question. Enough for nginx's resolver.
+ */
+export async function startDnsServer(answer: (name: string, qtype: number) => DnsAnswer | undefined): Promise<{ socket: dgram.Socket; port: number; queries: string[] }> {
+  const socket = dgram.createSocket('udp4');
+  const queries: string[] = [];
+  socket.on('message', (msg, rinfo) => {
+    if (msg.length < 12) return;
+    let offset = 12;
+    const labels: string[] = [];
+    while (offset < msg.length && msg[offset] !== 0) {
+      const len = msg[offset] ?? 0;
+      labels.push(msg.subarray(offset + 1, offset + 1 + len).toString('ascii'));
+      offset += len + 1;
+    }
+    offset += 1;
+    if (offset + 4 > msg.length) return;
+    const qtype = msg.readUInt16BE(offset);
+    const question = msg.subarray(12, offset + 4);
+    const name = labels.join('.').toLowerCase();
+    queries.push(`${name} ${qtype}`);
+    const a = answer(name, qtype);
+    const header = Buffer.alloc(12);
+    msg.copy(header, 0, 0, 2);
+    header.writeUInt16BE(0x8180, 2);
+    header.writeUInt16BE(1, 4);
+    header.writeUInt16BE(a ? 1 : 0, 6);
+    const rr = a ? Buffer.concat([Buffer.from([0xc0, 0x0c, 0, 1, 0, 1]), uint32(a.ttl), Buffer.from([0, 4, ...a.address.split('.').map(Number)])]) : Buffer.alloc(0);
+    socket.send(Buffer.concat([header, question, rr]), rinfo.port, rinfo.address);
+  });
+  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
+  return { socket, port: socket.address().port, queries };
+}
+
+function uint32(n: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32BE(n);
+  return b;
 }

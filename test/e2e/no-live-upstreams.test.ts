@@ -8,11 +8,10 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nginxBinary, nginxSkipReason } from '../harness/nginx.js';
-import { ensureBuilt, freePort, get, runCliProcess, sleep, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import { nginxSkipReason } from '../harness/nginx.js';
+import { e2eDir, ensureBuilt, freePort, get, indent, nginxMainConf, readLog, runCliProcess, sleep, startHttpServer, startNginx, stopChild, stopHttpServer, waitFor, waitForNginx, type Child, type Response } from './helpers.js';
 
 const LOG_LINE = 'no live upstreams while connecting to upstream';
 const BACKEND_BODY = 'backend says 500';
@@ -23,57 +22,30 @@ const FIXED = 'proxy_next_upstream error timeout;';
 const nginxReason = nginxSkipReason();
 
 function nginxConf(dir: string, port: number, backends: readonly number[]): string {
-  return [
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log error;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    '    upstream app {',
-    ...backends.map((p) => `        server 127.0.0.1:${p} max_fails=1 fail_timeout=30s;`),
-    '    }',
-    '    server {',
-    `        listen 127.0.0.1:${port};`,
-    '        location / {',
-    `            ${BROKEN}`,
-    '            proxy_pass http://app;',
-    '        }',
-    '    }',
-    '}',
-    '',
-  ].join('\n');
+  return nginxMainConf(dir, {
+    http: [
+      'upstream app {',
+      ...indent(backends.map((p) => `server 127.0.0.1:${p} max_fails=1 fail_timeout=30s;`)),
+      '}',
+      'server {',
+      `    listen 127.0.0.1:${port};`,
+      '    location / {',
+      `        ${BROKEN}`,
+      '        proxy_pass http://app;',
+      '    }',
+      '}',
+    ],
+  });
 }
 
-const readLog = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
 const count = (text: string, needle: string): number => text.split(needle).length - 1;
 
 function startBackend(): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((_req, res) => {
+  return startHttpServer((_req, res) => {
     res.statusCode = 500;
     res.setHeader('Content-Type', 'text/plain');
     res.end(`${BACKEND_BODY}\n`);
   });
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve({ server, port: typeof address === 'object' && address !== null ? address.port : 0 });
-    }),
-  );
-}
-
-async function closeBackend(server: http.Server | undefined): Promise<void> {
-  if (server === undefined || !server.listening) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 beforeAll(() => {
@@ -82,10 +54,7 @@ beforeAll(() => {
 
 describe.skipIf(nginxReason !== undefined)(`e2e: no live upstreams from http_500 in proxy_next_upstream${nginxReason ? ` (skipped: ${nginxReason})` : ''}`, () => {
   it('502 "no live upstreams" while http_500 ejects both peers; the backend\'s own 500 after the fix', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-e2e-'));
-    fs.chmodSync(dir, 0o755);
-    fs.mkdirSync(path.join(dir, 'tmp'));
-    fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify({ root: '.' }) + '\n');
+    const dir = e2eDir();
     const conf = path.join(dir, 'nginx.conf');
     const errorLog = path.join(dir, 'error.log');
     let a: http.Server | undefined;
@@ -98,10 +67,8 @@ describe.skipIf(nginxReason !== undefined)(`e2e: no live upstreams from http_500
       b = second.server;
       const port = await freePort();
       fs.writeFileSync(conf, nginxConf(dir, port, [first.port, second.port]));
-      if (nginxBinary === undefined) throw new Error('nginx not available');
-      nginx = startChild(nginxBinary, ['-p', `${dir}/`, '-c', conf, '-e', errorLog, '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
-      const up = await waitFor(async () => (nginx?.exited() ? 'exited' : (await get(port)).status > 0 ? 'up' : undefined));
-      if (up !== 'up') throw new Error(`nginx did not start (${up ?? 'timeout'}):\n${nginx.output()}\n${readLog(errorLog)}`);
+      nginx = startNginx(dir, conf);
+      await waitForNginx(nginx, dir, port);
 
       // The broken behaviour: after the first 500s eject both peers, nginx answers its own 502.
       const broken: Response[] = [];
@@ -143,8 +110,8 @@ describe.skipIf(nginxReason !== undefined)(`e2e: no live upstreams from http_500
       expect(logAfterReload).toBeGreaterThanOrEqual(logBefore);
     } finally {
       await stopChild(nginx);
-      await closeBackend(a);
-      await closeBackend(b);
+      await stopHttpServer(a);
+      await stopHttpServer(b);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);

@@ -14,110 +14,51 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nginxBinary, nginxSkipReason } from '../harness/nginx.js';
-import { ensureBuilt, freePort, get, runCliProcess, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import { nginxSkipReason } from '../harness/nginx.js';
+import {
+  e2eDir,
+  ensureBuilt,
+  freePort,
+  get,
+  indent,
+  nginxMainConf,
+  readLog,
+  runCliProcess,
+  startDnsServer,
+  startHttpServer,
+  startNginx,
+  stopChild,
+  stopHttpServer,
+  waitFor,
+  waitForNginx,
+  type Child,
+  type Response,
+} from './helpers.js';
 
 const RULE_SOURCES = ['rules/proxy-pass-variable-needs-resolver/index.ts', 'rules/localhost-dual-stack/index.ts', 'rules/index.ts'];
 const nginxReason = nginxSkipReason();
 const hasIPv6Loopback = Object.values(os.networkInterfaces()).some((list) => (list ?? []).some((a) => a.family === 'IPv6' && a.address === '::1'));
 
-function tempDir(rc: object = { root: '.' }): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-e2e-dns-'));
-  fs.chmodSync(dir, 0o755);
-  fs.mkdirSync(path.join(dir, 'tmp'));
-  fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify(rc) + '\n');
-  return dir;
-}
-
 function nginxConf(dir: string, port: number, location: readonly string[]): string {
-  return [
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log info;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    '    server {',
-    `        listen 127.0.0.1:${port};`,
-    '        location / {',
-    ...location.map((l) => `            ${l}`),
-    '        }',
-    '    }',
-    '}',
-    '',
-  ].join('\n');
-}
-
-function startNginx(dir: string): Child {
-  if (nginxBinary === undefined) throw new Error('nginx not available');
-  return startChild(nginxBinary, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'), '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
-}
-
-const readLog = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
-
-async function waitForNginx(nginx: Child, dir: string, port: number): Promise<void> {
-  const up = await waitFor(async () => (nginx.exited() ? 'exited' : (await get(port)).status > 0 ? 'up' : undefined));
-  if (up !== 'up') throw new Error(`nginx did not start (${up ?? 'timeout'}):\n${nginx.output()}\n${readLog(path.join(dir, 'error.log'))}`);
+  return nginxMainConf(dir, {
+    errorLevel: 'info',
+    http: ['server {', `    listen 127.0.0.1:${port};`, '    location / {', ...indent(location, 2), '    }', '}'],
+  });
 }
 
 /** A Node HTTP backend on 127.0.0.1 (IPv4 only). */
-async function startBackend(): Promise<{ server: http.Server; port: number }> {
-  const server = http.createServer((_req, res) => {
+function startBackend(): Promise<{ server: http.Server; port: number }> {
+  return startHttpServer((_req, res) => {
     res.setHeader('Content-Type', 'text/plain');
     res.end('backend ok\n');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address !== null ? address.port : 0 };
-}
-
-async function stopBackend(server: http.Server | undefined): Promise<void> {
-  if (server === undefined) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /**
  * A minimal DNS server on 127.0.0.1: answers A queries for `localhost` with 127.0.0.1 and everything else
  * (AAAA included) with an empty NOERROR answer. Enough for nginx's resolver.
  */
-async function startDns(): Promise<{ socket: dgram.Socket; port: number; queries: string[] }> {
-  const socket = dgram.createSocket('udp4');
-  const queries: string[] = [];
-  socket.on('message', (msg, rinfo) => {
-    if (msg.length < 12) return;
-    let offset = 12;
-    const labels: string[] = [];
-    while (offset < msg.length && msg[offset] !== 0) {
-      const len = msg[offset] ?? 0;
-      labels.push(msg.subarray(offset + 1, offset + 1 + len).toString('ascii'));
-      offset += len + 1;
-    }
-    offset += 1;
-    const qtype = msg.readUInt16BE(offset);
-    const question = msg.subarray(12, offset + 4);
-    const name = labels.join('.').toLowerCase();
-    queries.push(`${name} ${qtype}`);
-    const answer = qtype === 1 && name === 'localhost';
-    const header = Buffer.alloc(12);
-    msg.copy(header, 0, 0, 2);
-    header.writeUInt16BE(0x8180, 2);
-    header.writeUInt16BE(1, 4);
-    header.writeUInt16BE(answer ? 1 : 0, 6);
-    const rr = answer ? Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 30, 0, 4, 127, 0, 0, 1]) : Buffer.alloc(0);
-    socket.send(Buffer.concat([header, question, rr]), rinfo.port, rinfo.address);
-  });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  return { socket, port: socket.address().port, queries };
-}
+const startDns = () => startDnsServer((name, qtype) => (qtype === 1 && name === 'localhost' ? { address: '127.0.0.1', ttl: 30 } : undefined));
 
 beforeAll(() => {
   if (nginxReason === undefined) ensureBuilt(RULE_SOURCES);
@@ -134,7 +75,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: proxy_pass with a variable host
       backend = b.server;
       const d = await startDns();
       dnsServer = d.socket;
-      dir = tempDir({ root: '.', rules: { 'proxy-pass-variable-needs-resolver': ['error', { nameserver: `127.0.0.1:${d.port}` }] } });
+      dir = e2eDir('dns', { root: '.', rules: { 'proxy-pass-variable-needs-resolver': ['error', { nameserver: `127.0.0.1:${d.port}` }] } });
       const port = await freePort();
       const conf = path.join(dir, 'nginx.conf');
       const errorLog = path.join(dir, 'error.log');
@@ -166,7 +107,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: proxy_pass with a variable host
       expect(d.queries).toContain('localhost 1');
     } finally {
       await stopChild(nginx);
-      await stopBackend(backend);
+      await stopHttpServer(backend);
       dnsServer?.close();
       if (dir !== undefined) fs.rmSync(dir, { recursive: true, force: true });
     }
@@ -182,7 +123,7 @@ describe.skipIf(nginxReason !== undefined || !hasIPv6Loopback)(
       const dualStack = addresses.includes('::1');
       let nginx: Child | undefined;
       let backend: http.Server | undefined;
-      const dir = tempDir();
+      const dir = e2eDir('dns');
       try {
         const b = await startBackend();
         backend = b.server;
@@ -222,7 +163,7 @@ describe.skipIf(nginxReason !== undefined || !hasIPv6Loopback)(
         for (let i = 0; i < 4; i++) expect((await get(port)).status).toBe(200);
       } finally {
         await stopChild(nginx);
-        await stopBackend(backend);
+        await stopHttpServer(backend);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     });

@@ -19,11 +19,26 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nginxBinary, nginxSkipReason } from '../harness/nginx.js';
-import { ensureBuilt, freePort, get, runCliProcess, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import {
+  e2eDir,
+  ensureBuilt,
+  freePort,
+  get,
+  lintJson,
+  listen,
+  nginxMainConf,
+  readLog,
+  runCliProcess,
+  startNginx,
+  stopChild,
+  stopHttpServer,
+  waitFor,
+  type Child,
+  type Response,
+} from './helpers.js';
 
 const RULE_SOURCES = [
   'rules/unix-socket-uri-missing-colon/index.ts',
@@ -40,63 +55,16 @@ const opensslReason = hasOpenssl || process.env.CI ? undefined : 'openssl not fo
 /** A location that answers without touching the upstream: nginx's readiness probe. */
 const PROBE = '    location = /__probe { return 204; }';
 
-const readLog = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
-interface Finding {
-  readonly ruleId: string;
-  readonly message: string;
-  readonly line: number;
-}
-
-/** `ngxlint -f json FILE`: the findings of every file, flattened. */
-function lintJson(conf: string, dir: string): Finding[] {
-  const run = runCliProcess(['-f', 'json', conf], dir);
-  let parsed: { messages: Finding[] }[];
-  try {
-    parsed = JSON.parse(run.stdout) as { messages: Finding[] }[];
-  } catch {
-    throw new Error(`ngxlint -f json did not print JSON (status ${run.status}):\n${run.stdout}\n${run.stderr}`);
-  }
-  return parsed.flatMap((f) => f.messages);
-}
-
-/** A temp dir with tmp/ and an .ngxlintrc.json, readable by nginx's workers (nobody when running as root). */
-function makeDir(tag: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `ngxlint-e2e-${tag}-`));
-  fs.chmodSync(dir, 0o755);
-  fs.mkdirSync(path.join(dir, 'tmp'));
-  fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify({ root: '.' }) + '\n');
-  return dir;
-}
-
 function nginxConf(dir: string, body: readonly string[]): string {
-  return [
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log info;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    ...body.map((l) => `    ${l}`),
-    '}',
-    '',
-  ].join('\n');
+  return nginxMainConf(dir, { errorLevel: 'info', http: body });
 }
 
-/** Starts nginx on `conf` and waits until `port` answers at all. */
-async function startNginx(dir: string, conf: string, port: number): Promise<Child> {
-  if (nginxBinary === undefined) throw new Error('nginx not available');
+/** Starts nginx on `conf` and waits (up to 8s) until `port` answers at all; stops it when it does not. */
+async function startNginxReady(dir: string, conf: string, port: number): Promise<Child> {
   const errorLog = path.join(dir, 'error.log');
-  const nginx = startChild(nginxBinary, ['-p', `${dir}/`, '-c', conf, '-e', errorLog, '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
+  const nginx = startNginx(dir, conf);
   const up = await waitFor(async () => (nginx.exited() ? 'exited' : (await get(port, '/__probe')).status > 0 ? 'up' : undefined), 8000);
   if (up !== 'up') {
     await stopChild(nginx);
@@ -114,19 +82,8 @@ async function reloadUntil200(nginx: Child, port: number, urlPath: string): Prom
   }, 8000);
 }
 
-async function closeServer(server: http.Server | https.Server | undefined): Promise<void> {
-  if (server === undefined || !server.listening) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-}
-
-function listenTcp(server: http.Server | https.Server): Promise<number> {
-  return new Promise((resolve) =>
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      resolve(typeof address === 'object' && address !== null ? address.port : 0);
-    }),
-  );
+async function listenTcp(server: http.Server | https.Server): Promise<number> {
+  return (await listen(server)).port;
 }
 
 beforeAll(() => {
@@ -135,7 +92,7 @@ beforeAll(() => {
 
 describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upstream TLS verification${nginxReason ? ` (skipped: ${nginxReason})` : ''}`, () => {
   it('unix-socket-uri-missing-colon: 502 (ENOTDIR) with the socket path running into the URI, 200 after --fix', async () => {
-    const dir = makeDir('sock');
+    const dir = e2eDir('sock');
     const sock = path.join(dir, 'app.sock');
     const conf = path.join(dir, 'nginx.conf');
     const errorLog = path.join(dir, 'error.log');
@@ -160,7 +117,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upst
           '}',
         ]),
       );
-      nginx = await startNginx(dir, conf, port);
+      nginx = await startNginxReady(dir, conf, port);
 
       const broken = await get(port, '/api/hello');
       expect(broken.status, `expected 502 before the fix; error.log:\n${readLog(errorLog)}`).toBe(502);
@@ -184,13 +141,13 @@ describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upst
       expect(fixed?.body).toBe('ok /api/hello\n');
     } finally {
       await stopChild(nginx);
-      await closeServer(backend);
+      await stopHttpServer(backend);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
 
   it('proxy-loop-to-self: 502 after "worker_connections are not enough", 200 after pointing proxy_pass at the backend', async () => {
-    const dir = makeDir('loop');
+    const dir = e2eDir('loop');
     const conf = path.join(dir, 'nginx.conf');
     const errorLog = path.join(dir, 'error.log');
     const backend = http.createServer((_req, res) => {
@@ -217,7 +174,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upst
           '}',
         ]),
       );
-      nginx = await startNginx(dir, conf, port);
+      nginx = await startNginxReady(dir, conf, port);
 
       // Each round holds two connections (the accepted one and the one to the upstream). With 64 the last free
       // slot goes to an upstream connect; accepting its other end fails, the connection is reset, and the
@@ -248,7 +205,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upst
       expect(fixed?.body).toBe('backend ok\n');
     } finally {
       await stopChild(nginx);
-      await closeServer(backend);
+      await stopHttpServer(backend);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
@@ -258,7 +215,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upst
     async () => {
       if (!hasOpenssl) throw new Error('openssl not found, but CI is set');
       if (nginxBinary === undefined) throw new Error('nginx not available');
-      const dir = makeDir('verify');
+      const dir = e2eDir('verify');
       const conf = path.join(dir, 'nginx.conf');
       const errorLog = path.join(dir, 'error.log');
       const key = path.join(dir, 'k.pem');
@@ -309,7 +266,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upst
 
         // 2. The documented manual change (a trusted CA file); the block name is still what nginx verifies.
         write(true);
-        nginx = await startNginx(dir, conf, port);
+        nginx = await startNginxReady(dir, conf, port);
         const broken = await get(port, '/');
         expect(broken.status, `expected 502 before the fix; error.log:\n${readLog(errorLog)}`).toBe(502);
         expect(readLog(errorLog)).toMatch(/\[error\] \d+#\d+: \*\d+ upstream SSL certificate does not match "app_tls" while SSL handshaking to upstream/);
@@ -330,7 +287,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: unix sockets, proxy loops, upst
         expect(fixed?.body).toBe('tls ok\n');
       } finally {
         await stopChild(nginx);
-        await closeServer(backend);
+        await stopHttpServer(backend);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     },

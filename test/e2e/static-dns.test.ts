@@ -10,100 +10,66 @@
 import * as dgram from 'node:dgram';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nginxBinary, nginxSkipReason, nginxTest, removeDir } from '../harness/nginx.js';
-import { ensureBuilt, freePort, get, runCliProcess, sleep, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import { nginxSkipReason, nginxTest, removeDir } from '../harness/nginx.js';
+import {
+  e2eDir,
+  ensureBuilt,
+  freePort,
+  get,
+  indent,
+  nginxMainConf,
+  readLog,
+  runCliProcess,
+  sleep,
+  startDnsServer,
+  startHttpServer,
+  startNginx,
+  stopChild,
+  stopHttpServer,
+  waitFor,
+  type Child,
+  type Response,
+} from './helpers.js';
 
 const RULE_SOURCES = ['rules/static-dns-upstream/index.ts', 'rules/index.ts'];
 const nginxReason = nginxSkipReason();
 const HOST = 'app.test';
 
-const readLog = (file: string): string => (fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '');
-
 function nginxConf(dir: string, port: number, http: readonly string[], location: readonly string[]): string {
-  return [
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log info;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    ...http.map((l) => `    ${l}`),
-    '    server {',
-    `        listen 127.0.0.1:${port};`,
-    '        location / {',
-    ...location.map((l) => `            ${l}`),
-    '        }',
-    '    }',
-    '}',
-    '',
-  ].join('\n');
+  return nginxMainConf(dir, {
+    errorLevel: 'info',
+    http: [...http, 'server {', `    listen 127.0.0.1:${port};`, '    location / {', ...indent(location, 2), '    }', '}'],
+  });
 }
 
 /** A Node HTTP backend on `host:port` answering `body`. */
 async function startBackend(host: string, port: number, body: string): Promise<http.Server> {
-  const server = http.createServer((_req, res) => {
-    res.setHeader('Content-Type', 'text/plain');
-    res.end(body);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
+  const { server } = await startHttpServer(
+    (_req, res) => {
+      res.setHeader('Content-Type', 'text/plain');
+      res.end(body);
+    },
+    host,
+    port,
+  );
   return server;
-}
-
-async function stopBackend(server: http.Server | undefined): Promise<void> {
-  if (server === undefined) return;
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 }
 
 /**
  * A minimal DNS server on 127.0.0.1: answers A queries for `app.test` with `current.address` (TTL 1s),
- * everything else with an empty NOERROR answer. `current` can be changed while it runs.
+ * everything else with an empty NOERROR answer. `current` can be changed while it runs; `queries` records
+ * `NAME QTYPE -> ADDRESS` per question.
  */
 async function startDns(): Promise<{ socket: dgram.Socket; port: number; queries: string[]; current: { address: string } }> {
-  const socket = dgram.createSocket('udp4');
   const queries: string[] = [];
   const current = { address: '127.0.0.2' };
-  socket.on('message', (msg, rinfo) => {
-    if (msg.length < 12) return;
-    let offset = 12;
-    const labels: string[] = [];
-    while (offset < msg.length && msg[offset] !== 0) {
-      const len = msg[offset] ?? 0;
-      labels.push(msg.subarray(offset + 1, offset + 1 + len).toString('ascii'));
-      offset += len + 1;
-    }
-    offset += 1;
-    if (offset + 4 > msg.length) return;
-    const qtype = msg.readUInt16BE(offset);
-    const question = msg.subarray(12, offset + 4);
-    const name = labels.join('.').toLowerCase();
+  const { socket, port } = await startDnsServer((name, qtype) => {
     queries.push(`${name} ${qtype} -> ${current.address}`);
-    const answer = qtype === 1 && name === HOST;
-    const header = Buffer.alloc(12);
-    msg.copy(header, 0, 0, 2);
-    header.writeUInt16BE(0x8180, 2);
-    header.writeUInt16BE(1, 4);
-    header.writeUInt16BE(answer ? 1 : 0, 6);
-    const octets = current.address.split('.').map(Number);
-    const rr = answer ? Buffer.from([0xc0, 0x0c, 0, 1, 0, 1, 0, 0, 0, 1, 0, 4, ...octets]) : Buffer.alloc(0);
-    socket.send(Buffer.concat([header, question, rr]), rinfo.port, rinfo.address);
+    return qtype === 1 && name === HOST ? { address: current.address, ttl: 1 } : undefined;
   });
-  await new Promise<void>((resolve) => socket.bind(0, '127.0.0.1', resolve));
-  return { socket, port: socket.address().port, queries, current };
+  return { socket, port, queries, current };
 }
 
 beforeAll(() => {
@@ -134,10 +100,9 @@ describe.skipIf(nginxReason !== undefined)(`e2e: static-dns-upstream with the re
     let oldBackend: http.Server | undefined;
     let newBackend: http.Server | undefined;
     let dnsServer: dgram.Socket | undefined;
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-e2e-static-dns-'));
+    // The .ngxlintrc.json is written once nginx runs.
+    const dir = e2eDir('static-dns', null);
     try {
-      fs.chmodSync(dir, 0o755);
-      fs.mkdirSync(path.join(dir, 'tmp'));
       // Same port on 127.0.0.2 and 127.0.0.3: Linux routes all of 127/8 to loopback.
       const backendPort = await freePort();
       oldBackend = await startBackend('127.0.0.2', backendPort, 'old');
@@ -152,8 +117,7 @@ describe.skipIf(nginxReason !== undefined)(`e2e: static-dns-upstream with the re
         conf,
         nginxConf(dir, port, [`resolver 127.0.0.1:${d.port} valid=1s ipv6=off;`, 'resolver_timeout 2s;'], ['set $app app.test;', `proxy_pass http://$app:${backendPort};`]),
       );
-      if (nginxBinary === undefined) throw new Error('nginx not available');
-      nginx = startChild(nginxBinary, ['-p', `${dir}/`, '-c', conf, '-e', errorLog, '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
+      nginx = startNginx(dir, conf);
       const started = nginx;
       const up = await waitFor(async () => (started.exited() ? 'exited' : (await get(port)).status > 0 ? 'up' : undefined));
       expect(up, `nginx did not start:\n${nginx.output()}\n${readLog(errorLog)}`).toBe('up');
@@ -182,8 +146,8 @@ describe.skipIf(nginxReason !== undefined)(`e2e: static-dns-upstream with the re
       expect(nginx.exited()).toBe(false);
     } finally {
       await stopChild(nginx);
-      await stopBackend(oldBackend);
-      await stopBackend(newBackend);
+      await stopHttpServer(oldBackend);
+      await stopHttpServer(newBackend);
       dnsServer?.close();
       fs.rmSync(dir, { recursive: true, force: true });
     }

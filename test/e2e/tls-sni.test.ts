@@ -9,12 +9,11 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as https from 'node:https';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nginxBinary, nginxSkipReason } from '../harness/nginx.js';
-import { ensureBuilt, freePort, get, runCliProcess, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import { e2eDir, ensureBuilt, freePort, get, listen, nginxMainConf, readLog, runCliProcess, startNginx, stopChild, stopHttpServer, waitFor, waitForNginx, type Child, type Response } from './helpers.js';
 
 const RULE_SOURCES = ['rules/upstream-tls-sni-missing/index.ts', 'rules/index.ts'];
 /** nginx's line for a failed handshake to the backend (the OpenSSL reason varies with the library version). */
@@ -25,39 +24,21 @@ const hasOpenssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).statu
 /** Without openssl there is no certificate: skipped locally, a failure under CI. */
 const opensslReason = hasOpenssl || process.env.CI ? undefined : 'openssl not found (needed to make a self-signed certificate)';
 
-function readLog(file: string): string {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-}
-
 function nginxConf(dir: string, port: number, backendPort: number): string {
-  return [
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log error;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    '    upstream app_tls {',
-    `        server 127.0.0.1:${backendPort};`,
-    '    }',
-    '    server {',
-    `        listen 127.0.0.1:${port};`,
-    '        location / {',
-    '            proxy_set_header Host app.internal;',
-    '            proxy_pass https://app_tls;',
-    '        }',
-    '    }',
-    '}',
-    '',
-  ].join('\n');
+  return nginxMainConf(dir, {
+    http: [
+      'upstream app_tls {',
+      `    server 127.0.0.1:${backendPort};`,
+      '}',
+      'server {',
+      `    listen 127.0.0.1:${port};`,
+      '    location / {',
+      '        proxy_set_header Host app.internal;',
+      '        proxy_pass https://app_tls;',
+      '    }',
+      '}',
+    ],
+  });
 }
 
 beforeAll(() => {
@@ -70,10 +51,7 @@ describe.skipIf(nginxReason !== undefined || opensslReason !== undefined)(
     it('502 with a handshake error without SNI, 200 after ngxlint --fix and a reload', async () => {
       if (!hasOpenssl) throw new Error('openssl not found, but CI is set');
       if (nginxBinary === undefined) throw new Error('nginx not available');
-      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-e2e-sni-'));
-      fs.chmodSync(dir, 0o755);
-      fs.mkdirSync(path.join(dir, 'tmp'));
-      fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify({ root: '.' }) + '\n');
+      const dir = e2eDir('sni');
       const key = path.join(dir, 'k');
       const cert = path.join(dir, 'c');
       const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=app.internal', '-keyout', key, '-out', cert, '-days', '1'], { encoding: 'utf8' });
@@ -96,16 +74,13 @@ describe.skipIf(nginxReason !== undefined || opensslReason !== undefined)(
       );
       let nginx: Child | undefined;
       try {
-        await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-        const address = backend.address();
-        const backendPort = typeof address === 'object' && address !== null ? address.port : 0;
+        const { port: backendPort } = await listen(backend);
         const port = await freePort();
         const conf = path.join(dir, 'nginx.conf');
         const errorLog = path.join(dir, 'error.log');
         fs.writeFileSync(conf, nginxConf(dir, port, backendPort));
-        nginx = startChild(nginxBinary, ['-p', `${dir}/`, '-c', conf, '-e', errorLog, '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
-        const up = await waitFor(async () => (nginx?.exited() ? 'exited' : (await get(port)).status > 0 ? 'up' : undefined));
-        if (up !== 'up') throw new Error(`nginx did not start (${up ?? 'timeout'}):\n${nginx.output()}\n${readLog(errorLog)}`);
+        nginx = startNginx(dir, conf);
+        await waitForNginx(nginx, dir, port);
 
         const broken = await get(port);
         expect(broken.status, `expected 502 before the fix; error.log:\n${readLog(errorLog)}`).toBe(502);
@@ -127,8 +102,7 @@ describe.skipIf(nginxReason !== undefined || opensslReason !== undefined)(
         expect(fixed?.body).toBe('ok app.internal\n');
       } finally {
         await stopChild(nginx);
-        backend.closeAllConnections();
-        await new Promise<void>((resolve) => backend.close(() => resolve()));
+        await stopHttpServer(backend);
         fs.rmSync(dir, { recursive: true, force: true });
       }
     }, 60_000);

@@ -7,11 +7,31 @@
  */
 import * as fs from 'node:fs';
 import * as http from 'node:http';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { nginxBinary, nginxSkipReason } from '../harness/nginx.js';
-import { ensureBuilt, findPhpFpm, freePort, get, isRoot, nobodyGroup, runCliProcess, startChild, stopChild, waitFor, type Child, type Response } from './helpers.js';
+import { nginxSkipReason } from '../harness/nginx.js';
+import {
+  e2eDir,
+  ensureBuilt,
+  findPhpFpm,
+  freePort,
+  get,
+  indent,
+  isRoot,
+  listen,
+  nginxMainConf,
+  nobodyGroup,
+  readLog,
+  runCliProcess,
+  startChild,
+  startNginx,
+  stopChild,
+  stopHttpServer,
+  waitFor,
+  waitForNginx,
+  type Child,
+  type Response,
+} from './helpers.js';
 
 const LOG_LINE = 'upstream sent too big header while reading response header from upstream';
 const COOKIE_BYTES = 8192;
@@ -22,59 +42,20 @@ const phpFpm = findPhpFpm();
 /** Without php-fpm the FastCGI case is skipped locally, but fails under CI (.ci/run installs php8.2-fpm). */
 const phpReason = phpFpm !== undefined || process.env.CI ? undefined : 'php-fpm not found (install Debian package "php8.2-fpm" to run it)';
 
-function tempDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ngxlint-e2e-'));
-  // nginx workers (and php-fpm's pool) run as nobody when the tests run as root: they must reach the socket.
-  fs.chmodSync(dir, 0o755);
-  fs.mkdirSync(path.join(dir, 'tmp'));
-  // Lint with the recommended rules, but look for backend files only here, never in the host's /etc.
-  fs.writeFileSync(path.join(dir, '.ngxlintrc.json'), JSON.stringify({ root: '.' }) + '\n');
-  return dir;
-}
-
 /** A main config that stays attached to its parent (`daemon off`) with a master that reloads on SIGHUP. */
 function nginxConf(dir: string, port: number, location: readonly string[]): string {
-  return [
-    'daemon off;',
-    'master_process on;',
-    'worker_processes 1;',
-    `error_log ${dir}/error.log error;`,
-    'events {',
-    '    worker_connections 64;',
-    '}',
-    'http {',
-    '    access_log off;',
-    `    client_body_temp_path ${dir}/tmp/client_body;`,
-    `    proxy_temp_path ${dir}/tmp/proxy;`,
-    `    fastcgi_temp_path ${dir}/tmp/fastcgi;`,
-    `    uwsgi_temp_path ${dir}/tmp/uwsgi;`,
-    `    scgi_temp_path ${dir}/tmp/scgi;`,
-    '    # Clients may send big cookies; nothing raised the upstream header buffer.',
-    '    large_client_header_buffers 4 16k;',
-    '    server {',
-    `        listen 127.0.0.1:${port};`,
-    '        location / {',
-    ...location.map((l) => `            ${l}`),
-    '        }',
-    '    }',
-    '}',
-    '',
-  ].join('\n');
-}
-
-function startNginx(dir: string): Child {
-  if (nginxBinary === undefined) throw new Error('nginx not available');
-  return startChild(nginxBinary, ['-p', `${dir}/`, '-c', path.join(dir, 'nginx.conf'), '-e', path.join(dir, 'error.log'), '-g', `pid ${path.join(dir, 'nginx.pid')};`]);
-}
-
-function readLog(file: string): string {
-  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-}
-
-/** Waits until nginx answers at all; fails with its output when it exits or never listens. */
-async function waitForNginx(nginx: Child, dir: string, port: number): Promise<void> {
-  const up = await waitFor(async () => (nginx.exited() ? 'exited' : (await get(port)).status > 0 ? 'up' : undefined));
-  if (up !== 'up') throw new Error(`nginx did not start (${up ?? 'timeout'}):\n${nginx.output()}\n${readLog(path.join(dir, 'error.log'))}`);
+  return nginxMainConf(dir, {
+    http: [
+      '# Clients may send big cookies; nothing raised the upstream header buffer.',
+      'large_client_header_buffers 4 16k;',
+      'server {',
+      `    listen 127.0.0.1:${port};`,
+      '    location / {',
+      ...indent(location, 2),
+      '    }',
+      '}',
+    ],
+  });
 }
 
 /**
@@ -112,7 +93,7 @@ beforeAll(() => {
 
 describe.skipIf(nginxReason !== undefined)(`e2e: too big upstream header, proxy_pass to Node${nginxReason ? ` (skipped: ${nginxReason})` : ''}`, () => {
   it('502 with the default proxy_buffer_size, 200 after ngxlint --fix and a reload', async () => {
-    const dir = tempDir();
+    const dir = e2eDir();
     const backend = http.createServer((_req, res) => {
       res.setHeader('Set-Cookie', `big=${'n'.repeat(COOKIE_BYTES)}; Path=/`);
       res.setHeader('Content-Type', 'text/plain');
@@ -120,17 +101,14 @@ describe.skipIf(nginxReason !== undefined)(`e2e: too big upstream header, proxy_
     });
     let nginx: Child | undefined;
     try {
-      await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
-      const address = backend.address();
-      const backendPort = typeof address === 'object' && address !== null ? address.port : 0;
+      const { port: backendPort } = await listen(backend);
       const port = await freePort();
       fs.writeFileSync(path.join(dir, 'nginx.conf'), nginxConf(dir, port, [`proxy_pass http://127.0.0.1:${backendPort};`]));
       nginx = startNginx(dir);
       await breakFixReload(dir, nginx, port, /proxy_buffer_size 16k;\s+proxy_buffers 8 16k;\s+proxy_busy_buffers_size 32k;/);
     } finally {
       await stopChild(nginx);
-      backend.closeAllConnections();
-      await new Promise<void>((resolve) => backend.close(() => resolve()));
+      await stopHttpServer(backend);
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -141,7 +119,7 @@ describe.skipIf(nginxReason !== undefined || phpReason !== undefined)(
   () => {
     it('502 with the default fastcgi_buffer_size, 200 after ngxlint --fix and a reload', async () => {
       if (phpFpm === undefined) throw new Error('php-fpm not found, but CI is set: .ci/run must install php8.2-fpm');
-      const dir = tempDir();
+      const dir = e2eDir();
       const socket = path.join(dir, 'php-fpm.sock');
       const script = path.join(dir, 'cookie.php');
       fs.writeFileSync(script, `<?php\nheader('Set-Cookie: big=' . str_repeat('p', ${COOKIE_BYTES}) . '; Path=/');\necho "ok\\n";\n`);
