@@ -1,7 +1,7 @@
 /**
  * Everything a rule may use. Rules import only this module, so the engine and model can change behind it.
  */
-export { defineRule } from './engine/rule.js';
+export { defineRule, argLocus } from './engine/rule.js';
 export { isTemplateFile } from './engine/context-inference.js';
 export type { RuleDefinition, RuleContext, RuleVisitors, DirectiveVisitor, ReportDescriptor, RelatedDescriptor, Locus, MessageData } from './engine/rule.js';
 export type { Severity, Category, Applicability, Fix, Edit, OptionsSpec } from './engine/types.js';

@@ -1,4 +1,4 @@
-import {
+import { argLocus,
   defineRule,
   parseAddress,
   replaceArg,
@@ -122,8 +122,7 @@ export default defineRule({
         let nginxPorts: Set<number> | undefined;
 
         for (const e of list) {
-          const arg = e.node.directive.args[0];
-          const at = arg === undefined ? { node: e.node } : { node: e.node, span: arg.span };
+          const at = argLocus(e.node);
           const related: RelatedDescriptor[] = [{ at: { backend: nginx.source }, message: `nginx runs in the compose service "${nginx.name}"` }];
           if (e.node !== e.site.node) related.push({ at: { node: e.site.node }, message: `used by ${e.site.node.name} here` });
 

@@ -1,4 +1,4 @@
-import {
+import { argLocus,
   candidateRelated,
   collectTargets,
   defineRule,
@@ -44,7 +44,6 @@ export default defineRule({
           if (only !== undefined && address !== undefined && alone && !(containerized && only.transport === 'tcp')) {
             fix = { title: `connect to ${address}, where ${describeListener(only)} listens`, applicability: 'unsafe', edits: [editArgValue(target.node, 0, address)] };
           }
-          const arg = target.node.directive.args[0];
           const a = target.address;
           context.report({
             messageId: a.kind === 'tcp' ? 'tcpButSocket' : 'socketButTcp',
@@ -54,7 +53,7 @@ export default defineRule({
               path: a.kind === 'unix' ? a.path : '',
               candidates: describeCandidates(candidates),
             },
-            at: arg === undefined ? { node: target.node } : { node: target.node, span: arg.span },
+            at: argLocus(target.node),
             related: [...candidateRelated(candidates), ...siteRelated(target)],
             ...(fix !== undefined ? { fix } : {}),
           });

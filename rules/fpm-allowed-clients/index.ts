@@ -1,4 +1,4 @@
-import {
+import { argLocus,
   defineRule,
   isIPv4Literal,
   isIPv6Literal,
@@ -112,8 +112,7 @@ export default defineRule({
               const admitted = new Set(allowed.map(canonical));
               const key = `${e.node.directive.span.start}\u0000${e.node.file.path}\u0000${pool.name}`;
               if (seen.has(key)) continue;
-              const arg = e.node.directive.args[0];
-              const at = arg === undefined ? { node: e.node } : { node: e.node, span: arg.span };
+              const at = argLocus(e.node);
               const related: RelatedDescriptor[] = [
                 { at: { backend: allowedSourced.source }, message: `listen.allowed_clients of the pool "${pool.name}"` },
                 { at: { backend: pool.source }, message: `the pool "${pool.name}" listens here` },

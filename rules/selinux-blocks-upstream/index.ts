@@ -1,4 +1,4 @@
-import { defineRule, passProbeTarget, serverProbeTarget, type DirectiveNode } from '../../src/rule-api.js';
+import { argLocus, defineRule, passProbeTarget, serverProbeTarget, type DirectiveNode } from '../../src/rule-api.js';
 
 /** Ports SELinux's targeted policy labels http_port_t: nginx (httpd_t) may connect to these without the boolean. */
 const HTTP_PORT_T: ReadonlySet<number> = new Set([80, 81, 443, 488, 8008, 8009, 8443, 9000]);
@@ -17,9 +17,8 @@ export default defineRule({
     if (host.selinux !== 'enforcing' || host.httpdCanNetworkConnect !== false) return {};
     const check = (node: DirectiveNode, target: ReturnType<typeof passProbeTarget>): void => {
       if (target === undefined || target.kind !== 'tcp' || HTTP_PORT_T.has(target.port)) return;
-      const arg = node.directive.args[0];
       const address = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-      context.report({ messageId: 'denied', data: { address, port: target.port }, at: arg ? { node, span: arg.span } : { node } });
+      context.report({ messageId: 'denied', data: { address, port: target.port }, at: argLocus(node) });
     };
     return {
       'tree:exit'() {

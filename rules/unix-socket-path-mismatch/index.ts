@@ -1,4 +1,4 @@
-import {
+import { argLocus,
   PROTOCOL_LABEL,
   candidateRelated,
   collectTargets,
@@ -53,7 +53,6 @@ export default defineRule({
               fix = { title: `connect to unix:${newPath}, where ${describeListener(only)} listens`, applicability: 'unsafe', edits: [editArgValue(target.node, 0, next)] };
             }
           }
-          const arg = target.node.directive.args[0];
           context.report({
             messageId: only !== undefined ? 'pathMismatch' : 'pathMismatchAmbiguous',
             data: {
@@ -64,7 +63,7 @@ export default defineRule({
               protocol: PROTOCOL_LABEL[target.protocol],
               candidates: describeCandidates(candidates),
             },
-            at: arg === undefined ? { node: target.node } : { node: target.node, span: arg.span },
+            at: argLocus(target.node),
             related: [...candidateRelated(candidates), ...siteRelated(target)],
             ...(fix !== undefined ? { fix } : {}),
           });

@@ -1,4 +1,4 @@
-import {
+import { argLocus,
   closestMatches,
   defineRule,
   isIPv4Literal,
@@ -26,12 +26,6 @@ const MAX_SUGGESTION_DISTANCE = 2;
 
 /** Names shorter than this get no suggestion: one edit away from almost anything. */
 const MIN_SUGGESTION_LENGTH = 3;
-
-/** The argument span of a node (the whole directive when the argument is missing). */
-function argAt(node: DirectiveNode, index = 0): { node: DirectiveNode; span?: { start: number; end: number } } {
-  const arg = node.directive.args[index];
-  return arg === undefined ? { node } : { node, span: arg.span };
-}
 
 /** Where a pass site's URI part cannot be used: regex and named locations, `if` and `limit_except` blocks. */
 function forbidsUri(site: PassSite): boolean {
@@ -80,7 +74,7 @@ export default defineRule({
     };
 
     const definedHere = (upstream: UpstreamBlock, message = `upstream "${upstream.name}" defined here`): RelatedDescriptor => ({
-      at: argAt(upstream.node),
+      at: argLocus(upstream.node),
       message,
     });
 
@@ -94,7 +88,7 @@ export default defineRule({
           context.report({
             messageId: 'duplicateUpstream',
             data: { name: upstream.name },
-            at: argAt(upstream.node),
+            at: argLocus(upstream.node),
             related: [definedHere(earlier, `upstream "${earlier.name}" first defined here`)],
           });
         }
@@ -106,15 +100,15 @@ export default defineRule({
           const opaque = block.children.some(
             (child) => (child.name === 'include' && (tree.includes.get(child.directive) ?? []).length === 0) || child.variant === undefined,
           );
-          if (!opaque) context.report({ messageId: 'emptyUpstream', data: { name: upstream.name }, at: argAt(upstream.node) });
+          if (!opaque) context.report({ messageId: 'emptyUpstream', data: { name: upstream.name }, at: argLocus(upstream.node) });
           continue;
         }
         if (upstream.servers.every((s) => s.params.has('backup'))) {
           context.report({
             messageId: 'onlyBackupServers',
             data: { name: upstream.name },
-            at: argAt(upstream.node),
-            related: upstream.servers.map((s) => ({ at: argAt(s.node), message: 'backup server' })),
+            at: argLocus(upstream.node),
+            related: upstream.servers.map((s) => ({ at: argLocus(s.node), message: 'backup server' })),
           });
         }
 
@@ -128,7 +122,7 @@ export default defineRule({
           context.report({
             messageId: 'backupNotSupported',
             data: { method: method.name, name: upstream.name },
-            at: argAt(child, index),
+            at: argLocus(child, index),
             related: [{ at: { node: method }, message: 'balancing method set here' }],
           });
         }
@@ -141,7 +135,7 @@ export default defineRule({
     };
 
     const reportAddressError = (node: DirectiveNode, error: string, text: string): void => {
-      const at = argAt(node);
+      const at = argLocus(node);
       if (error.startsWith('invalid port ')) {
         context.report({ messageId: 'invalidPort', data: { error }, at });
       } else if (error.startsWith('too long path in the unix domain socket')) {
@@ -188,7 +182,7 @@ export default defineRule({
         const directive = PASS_DIRECTIVES[site.passKind];
         const arg = site.node.directive.args[0];
         if (arg === undefined) continue;
-        const at = argAt(site.node);
+        const at = argLocus(site.node);
 
         if (!site.url.ok) {
           const error = site.url.error;

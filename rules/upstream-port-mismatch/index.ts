@@ -1,4 +1,4 @@
-import {
+import { argLocus,
   PROTOCOL_LABEL,
   candidateRelated,
   collectTargets,
@@ -58,7 +58,6 @@ export default defineRule({
               };
             }
           }
-          const arg = target.node.directive.args[0];
           context.report({
             messageId: only !== undefined ? 'portMismatch' : 'portMismatchAmbiguous',
             data: {
@@ -69,7 +68,7 @@ export default defineRule({
               protocol: PROTOCOL_LABEL[target.protocol],
               candidates: describeCandidates(candidates),
             },
-            at: arg === undefined ? { node: target.node } : { node: target.node, span: arg.span },
+            at: argLocus(target.node),
             related: [...candidateRelated(candidates), ...siteRelated(target)],
             ...(fix !== undefined ? { fix } : {}),
           });

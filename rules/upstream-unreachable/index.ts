@@ -1,10 +1,4 @@
-import { defineRule, passProbeTarget, probeKey, serverProbeTarget, type DirectiveNode, type RelatedDescriptor, type UpstreamBlock } from '../../src/rule-api.js';
-
-/** The address argument of a pass or server directive (the whole directive when it has none). */
-function argAt(node: DirectiveNode): { node: DirectiveNode; span?: { start: number; end: number } } {
-  const arg = node.directive.args[0];
-  return arg === undefined ? { node } : { node, span: arg.span };
-}
+import { argLocus, defineRule, passProbeTarget, probeKey, serverProbeTarget, type DirectiveNode, type RelatedDescriptor, type UpstreamBlock } from '../../src/rule-api.js';
 
 export default defineRule({
   name: 'upstream-unreachable',
@@ -44,22 +38,22 @@ export default defineRule({
         } else if (result.target.kind === 'tcp' && result.addresses.length > 1) {
           detail = `: none of ${result.addresses.map((a) => a.address).join(', ')} accepts`;
         }
-        context.report({ messageId: 'unreachable', data: { address, detail, log: first.log ?? '', effect }, at: argAt(node), related });
+        context.report({ messageId: 'unreachable', data: { address, detail, log: first.log ?? '', effect }, at: argLocus(node), related });
       } else if (result.status === 'partial' && first !== undefined && result.target.kind === 'tcp') {
         context.report({
           messageId: 'partlyUnreachable',
           data: { host: result.target.host, addresses: result.addresses.map((a) => a.address).join(' and '), failed: failed.map((a) => a.address).join(' and '), log: first.log ?? '', effect },
-          at: argAt(node),
+          at: argLocus(node),
           related,
         });
       } else if (result.status === 'unresolved') {
         const consequence = options.resolve
           ? 'the server gets no address, and while no other server is up nginx answers 502 ("no live upstreams")'
           : 'nginx refuses to start or reload with this configuration';
-        context.report({ messageId: 'unresolved', data: { address: result.key, reason: result.dnsError ?? 'host not found', consequence }, at: argAt(node), related });
+        context.report({ messageId: 'unresolved', data: { address: result.key, reason: result.dnsError ?? 'host not found', consequence }, at: argLocus(node), related });
       }
       if (options.resolve && result.inHostsFile === true && result.target.kind === 'tcp' && result.status !== 'unresolved') {
-        context.report({ messageId: 'resolveIgnoresHosts', data: { host: result.target.host }, at: argAt(node), related });
+        context.report({ messageId: 'resolveIgnoresHosts', data: { host: result.target.host }, at: argLocus(node), related });
       }
     };
 

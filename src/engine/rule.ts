@@ -18,6 +18,12 @@ export interface RelatedDescriptor {
   readonly message: string;
 }
 
+/** Argument `index` of a directive as a report location; the whole directive when the argument is missing. */
+export function argLocus(node: DirectiveNode, index = 0): Locus {
+  const arg = node.directive.args[index];
+  return arg === undefined ? { node } : { node, span: arg.span };
+}
+
 export type MessageData = Readonly<Record<string, string | number>>;
 
 export interface ReportDescriptor<M extends string> {
