@@ -64,6 +64,7 @@ export {
   matchPass,
   matchUpstream,
   collectTargets,
+  unixSocketTargets,
   isDefaultSource,
   requestLimit,
   largestRequestLimit,
@@ -80,6 +81,6 @@ export {
   nginxListens,
   distinctBy,
 } from './backends/index.js';
-export type { TargetAddress, AddressPolicy, PassAddressOptions, BackendMatch, BackendTarget, BackendValue, Verdict, Failing, NginxListens, InUse } from './backends/index.js';
+export type { TargetAddress, AddressPolicy, PassAddressOptions, BackendMatch, BackendTarget, UnixSocketTarget, BackendValue, Verdict, Failing, NginxListens, InUse } from './backends/index.js';
 export { backendRelated, valueRelated, candidateRelated, siteRelated } from './engine/backend-related.js';
 export { probeKey, passProbeTarget, serverProbeTarget } from './probe/index.js';

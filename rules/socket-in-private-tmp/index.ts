@@ -1,15 +1,7 @@
-import { defineRule, type BackendInventory, type BackendSource, type DirectiveNode, type Listener, type PassSite, type RelatedDescriptor, type Span } from '../../src/rule-api.js';
+import { defineRule, normalizeSocketPath, unixSocketTargets, type BackendInventory, type BackendSource, type Listener, type RelatedDescriptor } from '../../src/rule-api.js';
 
 /** A systemd `.service` unit as the backend inventory lists it. */
 type ServiceUnit = NonNullable<BackendInventory['units']>[number];
-
-/** A unix socket nginx connects to: from a pass directive or a `server unix:...` line of an upstream block. */
-interface SocketTarget {
-  readonly path: string;
-  readonly node: DirectiveNode;
-  readonly span: Span;
-  readonly site: PassSite;
-}
 
 /** The temporary directory a path lies in (PrivateTmp= replaces both), or undefined. */
 function tmpDir(socketPath: string): '/tmp' | '/var/tmp' | undefined {
@@ -19,27 +11,6 @@ function tmpDir(socketPath: string): '/tmp' | '/var/tmp' | undefined {
   return undefined;
 }
 
-const norm = (p: string): string => p.replace(/\/{2,}/g, '/');
-
-function socketTargets(passes: readonly PassSite[]): SocketTarget[] {
-  const out: SocketTarget[] = [];
-  const seen = new Set<DirectiveNode>();
-  for (const site of passes) {
-    const target = site.target;
-    if (target.kind === 'unix') {
-      const arg = site.node.directive.args[0];
-      if (arg !== undefined) out.push({ path: target.path, node: site.node, span: arg.span, site });
-    } else if (target.kind === 'upstream') {
-      for (const server of target.upstream.servers) {
-        if (!server.parsed.ok || server.parsed.value.kind !== 'unix' || seen.has(server.node)) continue;
-        seen.add(server.node);
-        const arg = server.node.directive.args[0];
-        if (arg !== undefined) out.push({ path: server.parsed.value.path, node: server.node, span: arg.span, site });
-      }
-    }
-  }
-  return out;
-}
 
 const isNginxUnit = (u: ServiceUnit): boolean => /^(nginx|openresty|angie)$/.test(u.program ?? '') || /^(nginx|openresty|angie)(@.*)?$/.test(u.name);
 const isFpmUnit = (u: ServiceUnit): boolean => u.kind === 'php-fpm' || /^php-?fpm/.test(u.program ?? '') || /php.*fpm/.test(u.name);
@@ -81,7 +52,7 @@ export default defineRule({
 
     return {
       'tree:exit'() {
-        const targets = socketTargets(context.upstreams.passes).filter((t) => tmpDir(t.path) !== undefined);
+        const targets = unixSocketTargets(context.upstreams.passes).filter((t) => tmpDir(t.path) !== undefined);
         if (targets.length === 0) return;
         const inventory = context.backends;
         const units = inventory.units ?? [];
@@ -97,7 +68,7 @@ export default defineRule({
             context.report({ messageId: 'nginxPrivateTmp', data: { path: target.path, dir, unit: `${nginxPrivate.name}.service` }, at: { node: target.node, span: target.span }, related });
             continue;
           }
-          const listeners = inventory.listeners.filter((l) => l.transport === 'unix' && !l.symbolic && l.path !== undefined && norm(l.path) === norm(target.path));
+          const listeners = inventory.listeners.filter((l) => l.transport === 'unix' && !l.symbolic && l.path !== undefined && normalizeSocketPath(l.path) === normalizeSocketPath(target.path));
           // A socket created outside any private /tmp (by systemd, or by another program) may serve it.
           if (listeners.length === 0) continue;
           const creators = listeners.map((l) => ({ listener: l, private: privateCreator(l, units) }));

@@ -1,13 +1,4 @@
-import { defineRule, type BackendInventory, type DirectiveNode, type Listener, type PassSite, type RelatedDescriptor, type Span } from '../../src/rule-api.js';
-
-/** A unix socket nginx connects to: from a pass directive or a `server unix:...` line of an upstream block. */
-interface SocketTarget {
-  readonly path: string;
-  /** The directive holding the address (the pass, or the upstream's `server`). */
-  readonly node: DirectiveNode;
-  readonly span: Span;
-  readonly site: PassSite;
-}
+import { defineRule, normalizeSocketPath, unixSocketTargets, type BackendInventory, type DirectiveNode, type Listener, type RelatedDescriptor } from '../../src/rule-api.js';
 
 /** Who nginx's workers run as: `user USER [GROUP]` in the main context, or nginx's build default. */
 interface Worker {
@@ -17,35 +8,8 @@ interface Worker {
   readonly node: DirectiveNode | undefined;
 }
 
-/** /var/run is a symlink to /run on every current distribution. */
-function samePath(a: string, b: string): boolean {
-  const norm = (p: string): string => p.replace(/\/{2,}/g, '/').replace(/^\/var\/run\//, '/run/');
-  return norm(a) === norm(b);
-}
-
 function octal(mode: number): string {
   return '0' + mode.toString(8).padStart(3, '0');
-}
-
-/** Socket targets of every pass site, one per address (a shared upstream `server` line counts once). */
-function socketTargets(passes: readonly PassSite[]): SocketTarget[] {
-  const out: SocketTarget[] = [];
-  const seen = new Set<DirectiveNode>();
-  for (const site of passes) {
-    const target = site.target;
-    if (target.kind === 'unix') {
-      const arg = site.node.directive.args[0];
-      if (arg !== undefined) out.push({ path: target.path, node: site.node, span: arg.span, site });
-    } else if (target.kind === 'upstream') {
-      for (const server of target.upstream.servers) {
-        if (!server.parsed.ok || server.parsed.value.kind !== 'unix' || seen.has(server.node)) continue;
-        seen.add(server.node);
-        const arg = server.node.directive.args[0];
-        if (arg !== undefined) out.push({ path: server.parsed.value.path, node: server.node, span: arg.span, site });
-      }
-    }
-  }
-  return out;
 }
 
 type Access = { readonly ok: true } | { readonly ok: false; readonly why: string } | { readonly ok: 'unknown' };
@@ -125,7 +89,7 @@ export default defineRule({
 
     return {
       'tree:exit'() {
-        const targets = socketTargets(context.upstreams.passes);
+        const targets = unixSocketTargets(context.upstreams.passes);
         if (targets.length === 0) return;
         const inventory = context.backends;
         const sockets = inventory.listeners.filter((l) => l.transport === 'unix' && l.path !== undefined && !l.symbolic);
@@ -135,7 +99,7 @@ export default defineRule({
 
         for (const target of targets) {
           // With socket activation systemd creates the socket: its unit's ownership wins over the program's.
-          const matching = sockets.filter((l) => samePath(l.path as string, target.path));
+          const matching = sockets.filter((l) => normalizeSocketPath(l.path as string) === normalizeSocketPath(target.path));
           const listener = matching.find((l) => l.kind === 'systemd-socket') ?? matching[0];
           if (listener === undefined) continue;
           const related: RelatedDescriptor[] = [{ at: { backend: listener.source }, message: `${listener.name} listens on ${target.path} here` }];

@@ -18,8 +18,9 @@ export {
   matchPass,
   matchUpstream,
   collectTargets,
+  unixSocketTargets,
 } from './match.js';
-export type { TargetAddress, AddressPolicy, PassAddressOptions, BackendMatch, BackendTarget } from './match.js';
+export type { TargetAddress, AddressPolicy, PassAddressOptions, BackendMatch, BackendTarget, UnixSocketTarget } from './match.js';
 export { isDefaultSource, requestLimit, largestRequestLimit, idleTimeout } from './limits.js';
 export type { BackendValue } from './limits.js';
 export { PROTOCOL_LABEL, formatMs, formatHostPort, backendLabel, describeListener, listenerAddress, describeCandidates } from './describe.js';

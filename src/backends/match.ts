@@ -9,6 +9,8 @@
  */
 import { PASS_DIRECTIVES, type PassKind } from '../model/values.js';
 import type { PassSite, UpstreamBlock, UpstreamGraph, UpstreamServer } from '../model/upstreams.js';
+import type { DirectiveNode } from '../model/scope.js';
+import type { Span } from '../source/index.js';
 import type { BackendProtocol, Listener } from './types.js';
 
 /** An address nginx connects to. */
@@ -223,4 +225,34 @@ export function collectTargets(graph: UpstreamGraph): BackendTarget[][] {
     if (address !== undefined) groups.push([{ node: site.node, address, protocol, sites: [site], label: directive, tls: site.url.ok ? site.url.value.ssl : undefined }]);
   }
   return groups;
+}
+
+/** A unix socket nginx connects to: a pass directive's `unix:` target or an upstream's `server unix:...`. */
+export interface UnixSocketTarget {
+  readonly path: string;
+  /** The directive holding the address (the pass, or the upstream's `server`). */
+  readonly node: DirectiveNode;
+  readonly span: Span;
+  readonly site: PassSite;
+}
+
+/** Socket targets of every pass site, one per address (a shared upstream `server` line counts once). */
+export function unixSocketTargets(passes: readonly PassSite[]): UnixSocketTarget[] {
+  const out: UnixSocketTarget[] = [];
+  const seen = new Set<DirectiveNode>();
+  for (const site of passes) {
+    const target = site.target;
+    if (target.kind === 'unix') {
+      const arg = site.node.directive.args[0];
+      if (arg !== undefined) out.push({ path: target.path, node: site.node, span: arg.span, site });
+    } else if (target.kind === 'upstream') {
+      for (const server of target.upstream.servers) {
+        if (!server.parsed.ok || server.parsed.value.kind !== 'unix' || seen.has(server.node)) continue;
+        seen.add(server.node);
+        const arg = server.node.directive.args[0];
+        if (arg !== undefined) out.push({ path: server.parsed.value.path, node: server.node, span: arg.span, site });
+      }
+    }
+  }
+  return out;
 }
