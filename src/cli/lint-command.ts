@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createMemoryHost, pathMatches, type Host } from '../include/index.js';
+import { overlayHost, pathMatches, type Host } from '../include/index.js';
 import { ConfigError, loadResolvedConfig, printableConfig, type RuleInfo } from '../engine/config.js';
 import { lint, listProbeTargets, type LintRequest, type LintResult } from '../engine/lint.js';
 import type { FixMode } from './fix-command.js';
@@ -113,7 +113,7 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
       return EXIT_USAGE;
     }
     const stdinPath = path.resolve(io.cwd, options.stdinFilename);
-    host = overlay(io.host, stdinPath, readStdin());
+    host = overlayHost(io.host, new Map([[stdinPath, readStdin()]]));
     inputs = [stdinPath];
   } else {
     if (options.files.length === 0) {
@@ -259,15 +259,4 @@ async function runFixes(request: LintRequest, mode: FixMode, options: LintComman
   const encode = (file: string, text: string): Uint8Array => result.sources.get(file)?.encode(text) ?? Buffer.from(text, 'utf8');
   const written = writeFixes(outcome, mode, options.showFixes, io, encode);
   return { result, fixFailures: written.failures, changed: written.changed };
-}
-
-/** The real host, except that one path reads as the given text (for --stdin). */
-function overlay(base: Host, filePath: string, text: string): Host {
-  const memory = createMemoryHost({ [filePath]: text });
-  return {
-    readFile: (p) => (path.resolve(p) === filePath ? memory.readFile(p) : base.readFile(p)),
-    stat: (p) => (path.resolve(p) === filePath ? memory.stat(p) : base.stat(p)),
-    glob: (pattern) => [...new Set([...base.glob(pattern), ...memory.glob(pattern)])].sort(),
-    resolve: base.resolve,
-  };
 }

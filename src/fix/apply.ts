@@ -5,8 +5,7 @@
  * dropped and reported. Files with syntax errors are never touched; fixes to files included from several
  * places are shown, not applied. The final text must be stable: linting it offers no further fix.
  */
-import * as path from 'node:path';
-import { createMemoryHost, type Host } from '../include/index.js';
+import { overlayHost } from '../include/index.js';
 import { lint, type LintRequest, type LintResult } from '../engine/lint.js';
 import type { Applicability, Edit, Finding } from '../engine/types.js';
 
@@ -71,19 +70,6 @@ function overlaps(a: Edit, b: Edit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-/** The host, except that the files in `texts` read as their current (fixed) text. */
-function overlayHost(base: Host, texts: ReadonlyMap<string, string>, encode: (file: string, text: string) => Uint8Array): Host {
-  const paths = [...texts.keys()];
-  const memory = createMemoryHost(Object.fromEntries(paths.map((p) => [p, encode(p, texts.get(p) as string)])));
-  const mine = (p: string) => texts.has(path.resolve(p));
-  return {
-    readFile: (p) => (mine(p) ? memory.readFile(p) : base.readFile(p)),
-    stat: (p) => (mine(p) ? memory.stat(p) : base.stat(p)),
-    glob: (pattern) => base.glob(pattern),
-    resolve: base.resolve,
-  };
-}
-
 export function fixFiles(request: LintRequest, options: FixOptions): FixOutcome {
   const first = lint(request);
   const originals = new Map<string, string>();
@@ -103,7 +89,7 @@ export function fixFiles(request: LintRequest, options: FixOptions): FixOutcome 
   const shown = new Map<string, Finding>();
   let converged = false;
 
-  const relint = (t: ReadonlyMap<string, string>): LintResult => lint({ ...request, host: overlayHost(request.host, t, encode) });
+  const relint = (t: ReadonlyMap<string, string>): LintResult => lint({ ...request, host: overlayHost(request.host, new Map([...t].map(([file, text]) => [file, encode(file, text)]))) });
   const textOf = (t: ReadonlyMap<string, string>, file: string): string => t.get(file) ?? (originals.get(file) as string);
 
   // One pass more than MAX_PASSES only checks that nothing is left to fix.

@@ -149,3 +149,18 @@ export function createMemoryHost(files: Record<string, string | Uint8Array>, cwd
     resolve: (...segments) => path.posix.resolve(cwd, ...segments),
   };
 }
+
+/**
+ * A host that reads some files from memory (stdin, or fixed texts not yet written) and everything else
+ * from `base`. Globs see both.
+ */
+export function overlayHost(base: Host, files: ReadonlyMap<string, Uint8Array | string>): Host {
+  const memory = createMemoryHost(Object.fromEntries(files));
+  const mine = (p: string): boolean => files.has(path.resolve(p));
+  return {
+    readFile: (p) => (mine(p) ? memory.readFile(p) : base.readFile(p)),
+    stat: (p) => (mine(p) ? memory.stat(p) : base.stat(p)),
+    glob: (pattern) => [...new Set([...base.glob(pattern), ...memory.glob(pattern)])].sort(),
+    resolve: base.resolve,
+  };
+}

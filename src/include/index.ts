@@ -1,4 +1,4 @@
-export { createNodeHost, createMemoryHost, HostError, openFailedMessage, MAX_FILE_BYTES } from './host.js';
+export { createNodeHost, createMemoryHost, overlayHost, HostError, openFailedMessage, MAX_FILE_BYTES } from './host.js';
 export type { Host, FileStat, FileKind } from './host.js';
 export { globWith, hasGlobMagic, compareBytewise, pathMatches } from './glob.js';
 export type { DirEntry } from './glob.js';
