@@ -3,8 +3,6 @@ import { MATCH_ANY_HOST, defineRule, formatDirective, insertDirectives, largestR
 /** The pass kinds this rule covers (memcached has no backend application behind it). */
 const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
 
-/** Scopes whose settings nginx merges into the inner levels: the chain a timeout can be inherited along. */
-const INHERITING: ReadonlySet<string> = new Set(['server', 'location', 'if-in-server', 'if-in-location', 'limit_except']);
 
 /** nginx time as the fix writes it: whole seconds when possible, else milliseconds. */
 function formatTime(ms: number): string {
@@ -32,20 +30,7 @@ export default defineRule({
   },
   create(context) {
     const model = context.model;
-    const tree = context.tree;
 
-    /**
-     * Whether every level the pass inherits from is in view: a main config, and no include on the chain
-     * (location, server, http) that loaded nothing, since a missing file may set the timeout.
-     */
-    const chainInView = (scope: Scope): boolean => {
-      if (model.root.kind !== 'main') return false;
-      for (let s: Scope | null = scope; s !== null; s = s.parent) {
-        for (const include of model.local(s, 'include')) if ((tree.includes.get(include.directive) ?? []).length === 0) return false;
-        if (s.kind === null || !INHERITING.has(s.kind)) break;
-      }
-      return true;
-    };
 
     /** The modules already reported per location: one finding per location and module, on its first pass. */
     const reported = new Map<Scope, Set<PassKind>>();
@@ -55,7 +40,7 @@ export default defineRule({
       const kind: PassKind = site.passKind;
       const read = `${kind}_read_timeout`;
       if (model.effective(pass.scope, read).origin !== 'default') return;
-      if (!chainInView(pass.scope)) return;
+      if (!model.chainInView(pass.scope)) return;
       // The backend's own limit is known: upstream-timeout-vs-backend-limit compares the two instead.
       if (largestRequestLimit(matchPass(site, listeners, MATCH_ANY_HOST)) !== undefined) return;
       // The timeouts are not allowed in `if` and `limit_except`: they go into the enclosing location, after

@@ -21,8 +21,6 @@ import {
 /** The pass kinds with a backend application behind them (memcached has none). */
 const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
 
-/** Scopes whose settings nginx merges into the inner levels: the chain a timeout can be inherited along. */
-const INHERITING: ReadonlySet<string> = new Set(['server', 'location', 'if-in-server', 'if-in-location', 'limit_except']);
 
 /** What nginx logs when the backend kills the request first. */
 function killLog(match: BackendValue): string {
@@ -67,22 +65,8 @@ export default defineRule({
   },
   create(context) {
     const model = context.model;
-    const tree = context.tree;
     const margin = context.options.margin;
 
-    /**
-     * Whether the levels from the pass up to `upTo` (or, for a default, up to http) are all in view: no
-     * include on that chain loaded nothing (a missing file could set the timeout), and for a default the
-     * configuration is a main one (not a snippet linted on its own).
-     */
-    const chainInView = (scope: Scope, upTo: Scope | null): boolean => {
-      if (upTo === null && model.root.kind !== 'main') return false;
-      for (let s: Scope | null = scope; s !== null; s = s.parent) {
-        for (const include of model.local(s, 'include')) if ((tree.includes.get(include.directive) ?? []).length === 0) return false;
-        if (s === upTo || s.kind === null || !INHERITING.has(s.kind)) break;
-      }
-      return true;
-    };
 
     /** The effective timeout at a scope: its value in ms, the directive that sets it (none for the default). */
     const timeoutAt = (scope: Scope, name: string): { ms: number; text: string; node: DirectiveNode | undefined } | undefined => {
@@ -92,7 +76,7 @@ export default defineRule({
       if (text === undefined) return undefined;
       const parsed = parseTime(text, 'ms');
       if (!parsed.ok) return undefined;
-      if (!chainInView(scope, eff.scope)) return undefined;
+      if (!model.chainInView(scope, eff.scope)) return undefined;
       return { ms: parsed.value.ms, text, node };
     };
 

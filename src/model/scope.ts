@@ -136,6 +136,20 @@ export class ScopeModel {
     return { nodes: [], origin: 'default', scope: null, defaultValue: defaultFor(name, scope.kind) };
   }
 
+  /**
+   * Whether the levels a scope inherits from are all in view: no `include` on the chain from `scope` up to
+   * `upTo` (or up through every inheriting level) loaded nothing, since a file that could not be read may
+   * set what is being checked. Without `upTo` the configuration must also be a main one, not a snippet.
+   */
+  chainInView(scope: Scope, upTo: Scope | null = null): boolean {
+    if (upTo === null && this.root.kind !== 'main') return false;
+    for (let s: Scope | null = scope; s !== null; s = s.parent) {
+      for (const include of this.local(s, 'include')) if ((this.tree.includes.get(include.directive) ?? []).length === 0) return false;
+      if (s === upTo || s.kind === null || !INHERITING.has(s.kind)) break;
+    }
+    return true;
+  }
+
   /** Context names from the root to the scope, e.g. ['main', 'http', 'server', 'location']. */
   contextPath(scope: Scope): (ContextName | null)[] {
     const path: (ContextName | null)[] = [];
