@@ -1,12 +1,13 @@
 /**
- * Parser benchmark: `npm run bench` (or `node dist/bench/parse-bench.js [--apps N] [--seed N] [--json] [--keep]`).
+ * The benchmark behind `npm run bench` (`node dist/bench/parse-bench.js [options]`, see USAGE).
  *
- * Generates a large nginx.conf (5,000 applications, about 7 MB) in a temporary directory, then measures
+ * Part 1, the parser: generates a large nginx.conf (5,000 applications, about 7 MB) and measures
  *   (a) in-process decode + parse throughput (3 warm-up runs, then 10 timed runs),
  *   (b) peak RSS of a fresh Node process that parses the file once,
- *   (c) wall time of the whole `ngxlint parse FILE > /dev/null` process,
- *   (d) wall time of `nginx -t` on the same file, when an nginx binary is available,
- * and checks them against the targets. It reports; it never fails the build on a missed target.
+ *   (c) wall time, CPU time and peak RSS of the whole `ngxlint parse FILE > /dev/null` process.
+ * Part 2, linting (bench/lint-bench.ts): the whole `ngxlint FILE` process on about 0.7, 7 and 70 MB next
+ * to `nginx -t` on the same files, `--version` and a 1 KB lint, and the 70 MB / 7 MB scaling.
+ * Then it checks the targets. It reports; it never fails the build on a missed target.
  * 1 MB = 1,000,000 bytes throughout.
  */
 import { spawnSync } from 'node:child_process';
@@ -18,6 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { parseSource, walk, type ParseResult } from '../src/parser/index.js';
 import { decode } from '../src/source/index.js';
 import { FASTCGI_PARAMS, generateConfig } from './generate.js';
+import { findExecutable, findRoot, kbToMB, median, round, timeProcess } from './process.js';
+import { formatLintBench, lintBenchJson, lintTargets, runLintBench, type LintBenchResult } from './lint-bench.js';
 
 const TARGET_MBPS = 50;
 const TARGET_CLI_SECONDS = 0.4;
@@ -32,18 +35,24 @@ interface Options {
   json: boolean;
   keep: boolean;
   nginx: string | undefined;
+  lint: boolean;
+  quick: boolean;
+  nginxLarge: boolean;
 }
 
-const USAGE = `usage: node dist/bench/parse-bench.js [--apps N] [--seed N] [--nginx PATH] [--json] [--keep]
-  --apps N      applications in the generated config (default 5000, about 7 MB)
-  --seed N      seed of the generator (default 1)
-  --nginx PATH  nginx binary for the nginx -t comparison (default /usr/sbin/nginx, else nginx on PATH)
-  --json        print the results as JSON instead of a table
-  --keep        keep the temporary directory with the generated config
+const USAGE = `usage: node dist/bench/parse-bench.js [--apps N] [--seed N] [--nginx PATH] [--json] [--keep] [--no-lint | --quick] [--nginx-large]
+  --apps N       applications in the parser benchmark's config (default 5000, about 7 MB)
+  --seed N       seed of the generator (default 1)
+  --nginx PATH   nginx binary for the nginx -t comparison (default /usr/sbin/nginx, else nginx on PATH)
+  --json         print the results as JSON instead of a table
+  --keep         keep the temporary directory with the parser benchmark's config
+  --no-lint      run the parser benchmark only
+  --quick        lint benchmark without the 70 MB configuration
+  --nginx-large  also time nginx -t on the 70 MB configuration (takes minutes)
 `;
 
 function parseArgs(argv: readonly string[]): Options {
-  const options: Options = { apps: 5000, seed: 1, json: false, keep: false, nginx: undefined };
+  const options: Options = { apps: 5000, seed: 1, json: false, keep: false, nginx: undefined, lint: true, quick: false, nginxLarge: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
@@ -76,6 +85,15 @@ function parseArgs(argv: readonly string[]): Options {
       case '--keep':
         options.keep = true;
         break;
+      case '--no-lint':
+        options.lint = false;
+        break;
+      case '--quick':
+        options.quick = true;
+        break;
+      case '--nginx-large':
+        options.nginxLarge = true;
+        break;
       case '--help':
       case '-h':
         process.stdout.write(USAGE);
@@ -91,95 +109,6 @@ function parseArgs(argv: readonly string[]): Options {
 function usageError(message: string): never {
   process.stderr.write(`parse-bench: ${message}\n${USAGE}`);
   process.exit(2);
-}
-
-/** The repository root: the nearest directory above this file with ngxlint's package.json. */
-function findRoot(): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (let dir = here; ; dir = path.dirname(dir)) {
-    try {
-      const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { name?: unknown };
-      if (pkg.name === 'ngxlint') return dir;
-    } catch {
-      // no package.json here
-    }
-    if (path.dirname(dir) === dir) break;
-  }
-  return path.resolve(here, '../..'); // dist/bench/parse-bench.js -> repository root
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
-
-function round(n: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-}
-
-function findExecutable(explicit: string | undefined, candidates: readonly string[], name: string): string | undefined {
-  if (explicit !== undefined) return explicit;
-  for (const c of candidates) if (isExecutable(c)) return c;
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir === '') continue;
-    const p = path.join(dir, name);
-    if (isExecutable(p)) return p;
-  }
-  return undefined;
-}
-
-function isExecutable(p: string): boolean {
-  try {
-    fs.accessSync(p, fs.constants.X_OK);
-    return fs.statSync(p).isFile();
-  } catch {
-    return false;
-  }
-}
-
-interface ProcessTiming {
-  runsMs: number[];
-  medianMs: number;
-  status: number | null;
-  stderr: string;
-}
-
-/** Wall time of `command args`, stdout to /dev/null: one untimed warm-up run, then `runs` timed runs. */
-function timeProcess(command: string, args: readonly string[], cwd: string, runs: number): ProcessTiming {
-  const devNull = fs.openSync(os.devNull, 'w');
-  try {
-    const once = (): { ms: number; status: number | null; stderr: string } => {
-      const t0 = performance.now();
-      const r = spawnSync(command, args, { cwd, stdio: ['ignore', devNull, 'pipe'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-      const ms = performance.now() - t0;
-      if (r.error) throw r.error;
-      return { ms, status: r.status, stderr: r.stderr };
-    };
-    const first = once();
-    if (first.status !== 0) return { runsMs: [first.ms], medianMs: first.ms, status: first.status, stderr: first.stderr };
-    const runsMs: number[] = [];
-    let last = first;
-    for (let i = 0; i < runs; i++) {
-      last = once();
-      runsMs.push(last.ms);
-    }
-    return { runsMs, medianMs: median(runsMs), status: last.status, stderr: last.stderr };
-  } finally {
-    fs.closeSync(devNull);
-  }
-}
-
-/** Peak RSS in KB of one run of `command args`, measured by GNU time; undefined without /usr/bin/time. */
-function peakRssOf(command: string, args: readonly string[], cwd: string, tmp: string): number | undefined {
-  const time = '/usr/bin/time';
-  if (!isExecutable(time)) return undefined;
-  const out = path.join(tmp, 'time.txt');
-  const r = spawnSync(time, ['-f', '%M', '-o', out, command, ...args], { cwd, stdio: ['ignore', 'ignore', 'ignore'] });
-  if (r.error || r.status !== 0) return undefined;
-  const kb = Number(fs.readFileSync(out, 'utf8').trim().split('\n').pop());
-  return Number.isFinite(kb) && kb > 0 ? kb : undefined;
 }
 
 interface Target {
@@ -231,6 +160,7 @@ function main(): void {
     const syntaxErrors = parsed.errors.length;
     let directives = 0;
     walk(parsed.ast.children, () => directives++);
+    result = undefined;
     const medianMs = median(runsMs);
     const bestMs = Math.min(...runsMs);
     const medianMBps = sizeMB / (medianMs / 1000);
@@ -242,30 +172,22 @@ function main(): void {
     let memory: { maxRssKB: number; baselineRssKB: number; retainedHeapKB: number; externalKB: number; errors: number } | undefined;
     if (mem.status === 0) memory = JSON.parse(mem.stdout) as typeof memory;
     else log(`  child failed (status ${mem.status}): ${mem.stderr}\n`);
-    const peakMB = memory ? (memory.maxRssKB * 1024) / 1e6 : undefined;
+    const peakMB = memory ? kbToMB(memory.maxRssKB) : undefined;
 
-    // --- (c) the whole CLI process ---------------------------------------------------------------
+    // --- (c) the whole `ngxlint parse` process ---------------------------------------------------
     log(`ngxlint parse: 1 warm-up + ${PROCESS_RUNS} timed runs ...\n`);
-    const cliArgs = [cli, 'parse', configFile];
-    const cliTiming = timeProcess(process.execPath, cliArgs, root, PROCESS_RUNS);
-    const cliPeakKB = peakRssOf(process.execPath, cliArgs, root, tmp);
+    const cliTiming = timeProcess(process.execPath, [cli, 'parse', configFile], { cwd: root, warmup: 1, runs: PROCESS_RUNS, scratchDir: tmp });
 
-    // --- (d) nginx -t ----------------------------------------------------------------------------
+    // --- Part 2: linting, next to nginx -t -------------------------------------------------------
     const nginx = findExecutable(options.nginx, ['/usr/sbin/nginx'], 'nginx');
-    let nginxResult: { binary: string; version: string; timing: ProcessTiming; peakKB: number | undefined } | undefined;
-    if (nginx !== undefined) {
-      log(`nginx -t: 1 warm-up + ${PROCESS_RUNS} timed runs ...\n`);
-      const prefix = tmp + path.sep;
-      const args = ['-t', '-q', '-p', prefix, '-c', configFile, '-e', path.join(tmp, 'error.log'), '-g', `pid ${path.join(tmp, 'nginx.pid')};`];
-      const v = spawnSync(nginx, ['-v'], { encoding: 'utf8' });
-      const version = `${v.stderr ?? ''}${v.stdout ?? ''}`.trim().replace(/^nginx version:\s*/, '') || 'unknown version';
-      const timing = timeProcess(nginx, args, tmp, PROCESS_RUNS);
-      nginxResult = { binary: nginx, version, timing, peakKB: timing.status === 0 ? peakRssOf(nginx, args, tmp, tmp) : undefined };
+    let lintResult: LintBenchResult | undefined;
+    if (options.lint) {
+      lintResult = runLintBench({ root, tmp, seed: options.seed, nginx, quick: options.quick, nginxLarge: options.nginxLarge, log });
     }
+    // nginx -t on the parser benchmark's file, when the lint benchmark timed the same one.
+    const sameNginx = options.apps === 5000 ? lintResult?.sizes.find((s) => s.apps === 5000)?.nginx : undefined;
 
     // --- Report ----------------------------------------------------------------------------------
-    const cliOk = cliTiming.status === 0;
-    const nginxOk = nginxResult?.timing.status === 0;
     const targets: Target[] = [
       {
         name: `in-process decode+parse throughput (median of ${TIMED_RUNS}, after ${WARMUP_RUNS} warm-up)`,
@@ -275,9 +197,9 @@ function main(): void {
       },
       {
         name: `whole \`ngxlint parse FILE > /dev/null\` process (median of ${PROCESS_RUNS})`,
-        value: `${(cliTiming.medianMs / 1000).toFixed(3)} s`,
+        value: `${(cliTiming.medianWallMs / 1000).toFixed(3)} s`,
         target: `< ${TARGET_CLI_SECONDS} s`,
-        pass: cliOk && cliTiming.medianMs / 1000 < TARGET_CLI_SECONDS,
+        pass: cliTiming.ok && cliTiming.medianWallMs / 1000 < TARGET_CLI_SECONDS,
       },
       {
         name: 'peak RSS of one parse in a fresh node process',
@@ -285,11 +207,13 @@ function main(): void {
         target: `< ${TARGET_RSS_MB} MB`,
         pass: peakMB !== undefined && peakMB < TARGET_RSS_MB,
       },
+      ...(lintResult ? lintTargets(lintResult) : []),
     ];
 
     const json = {
       node: process.version,
       cpu: `${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}`,
+      loadAverage: os.loadavg().map((x) => round(x, 2)),
       config: {
         file: options.keep ? configFile : null,
         apps: options.apps,
@@ -312,32 +236,22 @@ function main(): void {
       memory: memory
         ? {
             peakRssMB: round(peakMB as number),
-            baselineRssMB: round((memory.baselineRssKB * 1024) / 1e6),
-            retainedHeapMB: round((memory.retainedHeapKB * 1024) / 1e6),
+            baselineRssMB: round(kbToMB(memory.baselineRssKB)),
+            retainedHeapMB: round(kbToMB(memory.retainedHeapKB)),
             syntaxErrors: memory.errors,
           }
         : null,
       cli: {
         command: `node bin/ngxlint.js parse ${configFile} > /dev/null`,
         exitStatus: cliTiming.status,
-        runsMs: cliTiming.runsMs.map((x) => round(x)),
-        medianMs: round(cliTiming.medianMs),
-        peakRssMB: cliPeakKB === undefined ? null : round((cliPeakKB * 1024) / 1e6),
-        stderr: cliOk ? undefined : cliTiming.stderr,
+        runsMs: cliTiming.runs.map((r) => round(r.wallMs)),
+        medianMs: round(cliTiming.medianWallMs),
+        medianCpuMs: cliTiming.medianCpuMs === undefined ? null : round(cliTiming.medianCpuMs),
+        peakRssMB: cliTiming.peakRssKB === undefined ? null : round(kbToMB(cliTiming.peakRssKB)),
+        cliToNginxRatio: sameNginx?.ok && cliTiming.ok ? round(cliTiming.medianWallMs / sameNginx.medianWallMs, 2) : null,
+        stderr: cliTiming.ok ? undefined : cliTiming.stderr,
       },
-      nginx: nginxResult
-        ? {
-            binary: nginxResult.binary,
-            version: nginxResult.version,
-            exitStatus: nginxResult.timing.status,
-            syntaxOk: nginxOk,
-            runsMs: nginxResult.timing.runsMs.map((x) => round(x)),
-            medianMs: round(nginxResult.timing.medianMs),
-            peakRssMB: nginxResult.peakKB === undefined ? null : round((nginxResult.peakKB * 1024) / 1e6),
-            cliToNginxRatio: nginxOk ? round(cliTiming.medianMs / nginxResult.timing.medianMs, 2) : null,
-            stderr: nginxOk ? undefined : nginxResult.timing.stderr,
-          }
-        : null,
+      lint: lintResult ? lintBenchJson(lintResult) : null,
       targets,
       allPass: targets.every((t) => t.pass),
     };
@@ -353,15 +267,19 @@ function main(): void {
     };
     const fmtMs = (ms: number): string => `${ms.toFixed(1)} ms`;
     w();
-    w(`ngxlint parser benchmark   node ${process.version}, ${json.cpu}`);
+    w(`ngxlint benchmark   node ${process.version}, ${json.cpu}, load average ${json.loadAverage.join(' ')}`);
     w();
+    w('parser');
     w(`config    ${options.apps} apps (seed ${options.seed}): ${bytes.length.toLocaleString('en-US')} bytes = ${sizeMB.toFixed(2)} MB, ${lines.toLocaleString('en-US')} lines, ${directives.toLocaleString('en-US')} directives`);
     if (options.keep) w(`          ${configFile}`);
     w(`ngxlint   ${syntaxErrors === 0 ? 'parses with 0 syntax errors' : `${syntaxErrors} SYNTAX ERRORS, first: ${parsed.errors[0]?.message} at line ${parsed.errors[0]?.line}`}`);
-    if (nginxResult) w(`nginx -t  ${nginxOk ? 'syntax is ok' : `FAILED (exit ${nginxResult.timing.status}): ${nginxResult.timing.stderr.trim()}`}   (${nginxResult.binary}, ${nginxResult.version})`);
-    else w('nginx -t  skipped: no nginx binary (/usr/sbin/nginx or nginx on PATH; or pass --nginx PATH)');
+    if (lintResult?.nginxVersion !== undefined) {
+      const failed = lintResult.sizes.find((s) => s.nginx !== undefined && !s.nginx.ok);
+      w(`nginx -t  ${failed ? `FAILED on ${failed.label} (exit ${failed.nginx?.status}): ${failed.nginx?.stderr.trim()}` : 'syntax is ok'}   (${nginx}, ${lintResult.nginxVersion})`);
+    } else if (nginx === undefined) w('nginx -t  skipped: no nginx binary (/usr/sbin/nginx or nginx on PATH; or pass --nginx PATH)');
     w();
 
+    const cliCpu = cliTiming.medianCpuMs === undefined ? '' : `, CPU ${fmtMs(cliTiming.medianCpuMs)}`;
     const rows: [string, string, string][] = [
       ['measurement', 'time', 'throughput / memory'],
       [`(a) decode+parse in-process, first (cold) run`, fmtMs(firstRunMs), `${(sizeMB / (firstRunMs / 1000)).toFixed(1)} MB/s`],
@@ -371,31 +289,27 @@ function main(): void {
         '(b) one parse in a fresh node process',
         '',
         memory
-          ? `peak RSS ${peakMB?.toFixed(1)} MB (node baseline ${((memory.baselineRssKB * 1024) / 1e6).toFixed(1)} MB, heap in use after parse ${((memory.retainedHeapKB * 1024) / 1e6).toFixed(1)} MB)`
+          ? `peak RSS ${peakMB?.toFixed(1)} MB (node baseline ${kbToMB(memory.baselineRssKB).toFixed(1)} MB, heap in use after parse ${kbToMB(memory.retainedHeapKB).toFixed(1)} MB)`
           : 'failed',
       ],
       [
         `(c) ngxlint parse FILE > /dev/null, median of ${PROCESS_RUNS}`,
-        `${fmtMs(cliTiming.medianMs)}${cliOk ? '' : ` (exit ${cliTiming.status})`}`,
-        cliPeakKB === undefined ? '' : `peak RSS ${((cliPeakKB * 1024) / 1e6).toFixed(1)} MB`,
+        `${fmtMs(cliTiming.medianWallMs)}${cliTiming.ok ? '' : ` (exit ${cliTiming.status})`}`,
+        `${cliTiming.peakRssKB === undefined ? '' : `peak RSS ${kbToMB(cliTiming.peakRssKB).toFixed(1)} MB`}${cliCpu}`,
       ],
     ];
-    if (nginxResult) {
-      rows.push([
-        `(d) nginx -t, median of ${PROCESS_RUNS}`,
-        `${fmtMs(nginxResult.timing.medianMs)}${nginxOk ? '' : ` (exit ${nginxResult.timing.status})`}`,
-        nginxResult.peakKB === undefined ? '' : `peak RSS ${((nginxResult.peakKB * 1024) / 1e6).toFixed(1)} MB`,
-      ]);
-      if (nginxOk) rows.push(['    ngxlint parse / nginx -t', `${(cliTiming.medianMs / nginxResult.timing.medianMs).toFixed(2)}x`, '']);
-    } else {
-      rows.push(['(d) nginx -t', 'skipped', '']);
-    }
+    if (sameNginx?.ok && cliTiming.ok) rows.push(['    ngxlint parse / nginx -t', `${(cliTiming.medianWallMs / sameNginx.medianWallMs).toFixed(2)}x`, '']);
     const widths = [0, 1].map((c) => Math.max(...rows.map((r) => r[c]?.length ?? 0)));
     rows.forEach((r, i) => {
       w(`  ${r[0].padEnd(widths[0] as number)}  ${r[1].padStart(widths[1] as number)}  ${r[2]}`.trimEnd());
       if (i === 0) w(`  ${'-'.repeat((widths[0] as number) + (widths[1] as number) + 2 + 'throughput / memory'.length + 2)}`);
     });
-    w(`  runs (ms): in-process ${runsMs.map((x) => x.toFixed(0)).join(' ')}; ngxlint ${cliTiming.runsMs.map((x) => x.toFixed(0)).join(' ')}${nginxResult ? `; nginx -t ${nginxResult.timing.runsMs.map((x) => x.toFixed(0)).join(' ')}` : ''}`);
+    w(`  runs (ms): in-process ${runsMs.map((x) => x.toFixed(0)).join(' ')}; ngxlint parse ${cliTiming.runs.map((r) => r.wallMs.toFixed(0)).join(' ')}`);
+    if (lintResult) {
+      w();
+      w('linting (node bin/ngxlint.js FILE --no-config -f json -o /dev/null, default rules)');
+      for (const line of formatLintBench(lintResult)) w(line);
+    }
     w();
     w('targets');
     const tw = [Math.max(...targets.map((t) => t.name.length)), Math.max(...targets.map((t) => t.value.length)), Math.max(...targets.map((t) => t.target.length))];
@@ -403,7 +317,7 @@ function main(): void {
       w(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name.padEnd(tw[0] as number)}  ${t.value.padStart(tw[1] as number)}  (target ${t.target})`);
     }
     w();
-    w(`${targets.filter((t) => t.pass).length} of ${targets.length} targets met. 1 MB = 1,000,000 bytes.`);
+    w(`${targets.filter((t) => t.pass).length} of ${targets.length} targets met. 1 MB = 1,000,000 bytes. Wall times depend on the machine's load; CPU times less so.`);
     process.stdout.write(out.join('\n') + '\n');
   } finally {
     if (options.keep) log(`kept ${tmp}\n`);

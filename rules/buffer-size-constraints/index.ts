@@ -10,7 +10,9 @@ const DEFAULT_BUFFERS = { count: 8, size: PAGE };
 /** nginx's default `*_max_temp_file_size`. */
 const DEFAULT_MAX_TEMP = 1024 * 1024 * 1024;
 
-const BUFFER_SUFFIXES = new Set(['buffer_size', 'buffers', 'busy_buffers_size', 'temp_file_write_size', 'max_temp_file_size']);
+const BUFFER_SUFFIXES = ['buffer_size', 'buffers', 'busy_buffers_size', 'temp_file_write_size', 'max_temp_file_size'];
+/** `proxy_buffers` -> the bit of `proxy` in PREFIXES, and so on for every module and suffix. */
+const BUFFER_DIRECTIVES: ReadonlyMap<string, number> = new Map(PREFIXES.flatMap((prefix, i) => BUFFER_SUFFIXES.map((suffix): [string, number] => [`${prefix}_${suffix}`, 1 << i])));
 
 const CHECKED_SCOPES = new Set(['http', 'server', 'location', 'if-in-location', 'limit_except']);
 
@@ -167,10 +169,14 @@ export default defineRule({
      * A scope that sets none of a module's buffer directives has its parent's effective values, which
      * were checked at the parent (nginx's defaults are consistent), so only scopes that set one are checked.
      */
-    const setsBuffers = (scope: Scope, prefix: Prefix): boolean =>
-      scope.children.some((c) => c.name.startsWith(prefix) && c.name.charCodeAt(prefix.length) === 95 /* _ */ && BUFFER_SUFFIXES.has(c.name.slice(prefix.length + 1)));
     const checkScope = (scope: Scope): void => {
-      for (const prefix of PREFIXES) if (setsBuffers(scope, prefix)) check(scope, prefix);
+      // One pass over the children (every block is visited): which modules' buffer directives it sets.
+      let sets = 0;
+      for (const c of scope.children) sets |= BUFFER_DIRECTIVES.get(c.name) ?? 0;
+      if (sets === 0) return;
+      PREFIXES.forEach((prefix, i) => {
+        if ((sets & (1 << i)) !== 0) check(scope, prefix);
+      });
     };
 
     return {

@@ -51,6 +51,8 @@ export default defineRule({
           if (!PASSES.has(node.name)) continue;
           const path = model.contextPath(node.scope);
           if (!path.includes('http')) continue; // the stream module's proxy_pass has no error_page
+          // Inside an unknown block (`locaton / {`) nothing is inherited: a page added to the server would never reach it.
+          if (path.includes(null)) continue;
           const server = model.enclosing(node.scope, 'server');
           if (server === undefined) continue;
           const effective = model.effective(node.scope, 'error_page');

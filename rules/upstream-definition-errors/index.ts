@@ -115,7 +115,7 @@ export default defineRule({
         let method: DirectiveNode | undefined;
         for (const child of block.children) {
           if (NO_BACKUP_METHODS.has(child.name)) method = child;
-          else if (/^(least_conn|least_time)$/.test(child.name)) method = undefined;
+          else if (child.name === 'least_conn' || child.name === 'least_time') method = undefined;
           if (child.name !== 'server' || method === undefined) continue;
           const index = child.directive.args.findIndex((a, i) => i > 0 && a.value === 'backup');
           if (index < 0) continue;

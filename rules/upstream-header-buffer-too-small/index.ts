@@ -5,6 +5,7 @@ import {
   parseOffset,
   parseSize,
   setDirective,
+  type Arg,
   type DirectiveNode,
   type Edit,
   type Fix,
@@ -12,6 +13,7 @@ import {
   type RelatedDescriptor,
   type Scope,
 } from '../../src/rule-api.js';
+import { compileLocationRegex, type LocationRegex } from './location-regex.js';
 
 /** The modules whose response header is read into `<family>_buffer_size`. */
 type Family = 'proxy' | 'fastcgi' | 'uwsgi' | 'scgi' | 'grpc';
@@ -37,6 +39,14 @@ const SSO_WORD = /(?:^|[^a-z0-9])(?:sso|oidc|openid|saml|dex|vouch|logto)(?:[^a-
 /** oauth2-proxy's own endpoints (`/oauth2/start`, `/oauth2/callback`, `/oauth2/auth`). */
 const OAUTH2_LOCATION = /^\/oauth2(?:\/|$)/;
 
+const BUFFER_SIZE: Readonly<Record<Family, string>> = {
+  proxy: 'proxy_buffer_size',
+  fastcgi: 'fastcgi_buffer_size',
+  uwsgi: 'uwsgi_buffer_size',
+  scgi: 'scgi_buffer_size',
+  grpc: 'grpc_buffer_size',
+};
+
 /** How the messages name each module's responses. */
 const MODULE_NAMES: Readonly<Record<Family, string>> = { proxy: 'proxied', fastcgi: 'FastCGI', uwsgi: 'uwsgi', scgi: 'SCGI', grpc: 'gRPC' };
 
@@ -57,13 +67,13 @@ interface LocationInfo {
 }
 
 function locationInfo(node: DirectiveNode): LocationInfo | undefined {
-  const args = node.directive.args.map((a) => a.value);
+  const args = node.directive.args;
   if (args.length === 2) {
-    const m = args[0] as string;
-    if (m === '=' || m === '^~' || m === '~' || m === '~*') return { modifier: m, uri: args[1] as string };
+    const m = (args[0] as Arg).value;
+    if (m === '=' || m === '^~' || m === '~' || m === '~*') return { modifier: m, uri: (args[1] as Arg).value };
     return undefined;
   }
-  const text = args[0];
+  const text = args[0]?.value;
   if (args.length !== 1 || text === undefined) return undefined;
   if (text.startsWith('@')) return { modifier: '@', uri: text };
   if (text.startsWith('=')) return { modifier: '=', uri: text.slice(1) };
@@ -152,14 +162,16 @@ export default defineRule({
       return maxTemp.ok && (maxTemp.value === 0 || maxTemp.value >= m);
     };
 
-    /** Every level at and below `scope` where nginx runs the buffer checks. */
+    /** Every level at and below `scope` where nginx runs the buffer checks, in source order (no recursion: levels nest deep). */
     const checkedLevels = (scope: Scope): Scope[] => {
       const out: Scope[] = [];
-      const walk = (s: Scope): void => {
+      const stack: Scope[] = [scope];
+      while (stack.length > 0) {
+        const s = stack.pop() as Scope;
         out.push(s);
-        for (const c of s.children) if (c.block !== null && c.block.kind !== null && CHECKED.has(c.block.kind)) walk(c.block);
-      };
-      walk(scope);
+        const below = s.children.flatMap((c) => (c.block !== null && c.block.kind !== null && CHECKED.has(c.block.kind) ? [c.block] : []));
+        for (let i = below.length - 1; i >= 0; i--) stack.push(below[i] as Scope);
+      }
       return out;
     };
 
@@ -243,32 +255,45 @@ export default defineRule({
       return undefined;
     };
 
-    /** The location of a server that a URI goes to (exact, longest prefix, `^~`, regexes in order); nested locations too. */
+    const regexCache = new Map<string, LocationRegex | undefined>();
+    const locationRegex = (pattern: string, caseless: boolean): LocationRegex | undefined => {
+      const key = `${caseless ? 'i' : '-'}${pattern}`;
+      if (!regexCache.has(key)) regexCache.set(key, compileLocationRegex(pattern, caseless));
+      return regexCache.get(key);
+    };
+
+    /**
+     * The location of a server that a URI goes to (exact, longest prefix, `^~`, regexes in order); nested
+     * locations too. Iterative: prefix locations can nest thousands deep across included files.
+     */
     const findLocation = (scope: Scope, uri: string): Scope | undefined => {
-      let prefix: { scope: Scope; info: LocationInfo } | undefined;
-      const regexes: { scope: Scope; info: LocationInfo }[] = [];
-      for (const node of model.local(scope, 'location')) {
-        const info = locationInfo(node);
-        if (info === undefined || node.block === null) continue;
-        if (info.modifier === '=' && info.uri === uri) return node.block;
-        if ((info.modifier === '' || info.modifier === '^~') && uri.startsWith(info.uri) && (prefix === undefined || info.uri.length > prefix.info.uri.length)) {
-          prefix = { scope: node.block, info };
+      type Candidate = { scope: Scope; info: LocationInfo };
+      const levels: { prefix: Candidate | undefined; regexes: Candidate[] }[] = [];
+      for (let s: Scope | undefined = scope; s !== undefined; ) {
+        let prefix: Candidate | undefined;
+        const regexes: Candidate[] = [];
+        for (const node of model.local(s, 'location')) {
+          const info = locationInfo(node);
+          if (info === undefined || node.block === null) continue;
+          if (info.modifier === '=' && info.uri === uri) return node.block;
+          if ((info.modifier === '' || info.modifier === '^~') && uri.startsWith(info.uri) && (prefix === undefined || info.uri.length > prefix.info.uri.length)) {
+            prefix = { scope: node.block, info };
+          }
+          if (info.modifier === '~' || info.modifier === '~*') regexes.push({ scope: node.block, info });
         }
-        if (info.modifier === '~' || info.modifier === '~*') regexes.push({ scope: node.block, info });
+        levels.push({ prefix, regexes });
+        s = prefix?.scope;
       }
-      if (prefix !== undefined) {
-        const nested = findLocation(prefix.scope, uri);
-        if (nested !== undefined) return nested;
-        if (prefix.info.modifier === '^~') return prefix.scope;
+      // From the innermost level out: the first level that settles the match answers for all above it.
+      for (let i = levels.length - 1; i >= 0; i--) {
+        const { prefix, regexes } = levels[i] as (typeof levels)[number];
+        if (prefix?.info.modifier === '^~') return prefix.scope;
+        // Never JavaScript's RegExp on a pattern from the configuration: it backtracks exponentially on some.
+        // A pattern outside the matcher's subset, or a subject too long to judge, is skipped.
+        for (const r of regexes) if (locationRegex(r.info.uri, r.info.modifier === '~*')?.test(uri) === true) return r.scope;
+        if (prefix !== undefined) return prefix.scope;
       }
-      for (const r of regexes) {
-        try {
-          if (new RegExp(r.info.uri, r.info.modifier === '~*' ? 'i' : '').test(uri)) return r.scope;
-        } catch {
-          // A PCRE construct JavaScript does not know: this regex location cannot be judged.
-        }
-      }
-      return prefix?.scope;
+      return undefined;
     };
 
     /** Locations that receive `auth_request` subrequests, with the directive that sends them. */
@@ -369,7 +394,7 @@ export default defineRule({
 
         for (const site of passes) {
           const family = site.passKind as Family;
-          const directive = `${family}_buffer_size`;
+          const directive = BUFFER_SIZE[family];
           const eff = model.effective(site.node.scope, directive);
           const setter = eff.nodes[eff.nodes.length - 1];
           if (setter !== undefined) {

@@ -72,18 +72,28 @@ export default defineRule({
     const fixScope = (site: PassSite): Scope | undefined => model.enclosing(site.node.scope, 'location');
 
     /** Whether some `map ... $connection_upgrade` exists in http (written by the user or by an earlier fix). */
-    const hasUpgradeMap = (): boolean => model.byName('map').some((m) => m.scope.kind === 'http' && m.directive.args[1]?.value === UPGRADE_VAR);
+    let upgradeMap: boolean | undefined;
+    const hasUpgradeMap = (): boolean => (upgradeMap ??= model.byName('map').some((m) => m.scope.kind === 'http' && m.directive.args[1]?.value === UPGRADE_VAR));
 
-    /** Edits that add the WebSocket map at http level; undefined when there is no http level in view. */
-    const mapEdits = (scope: Scope): Edit[] | undefined => {
+    /**
+     * Edits that add the WebSocket map at http level; undefined when there is no http level in view. The
+     * same for every location of an http block: computed once per block (it reads the whole file).
+     */
+    const mapEditsByHttp = new Map<Scope, readonly Edit[] | undefined>();
+    const mapEdits = (scope: Scope): readonly Edit[] | undefined => {
       if (hasUpgradeMap()) return [];
       const http = model.enclosing(scope, 'http');
       if (http === undefined) return undefined;
+      if (mapEditsByHttp.has(http)) return mapEditsByHttp.get(http);
+      let edits: readonly Edit[] | undefined;
       const file = http.owner?.file ?? model.tree.files.get(model.tree.entry);
-      if (file === undefined) return undefined;
-      const unit = indentUnit(file.source.text);
-      const lines = [`map $http_upgrade ${UPGRADE_VAR} {`, `${unit}default upgrade;`, `${unit}'' close;`, '}'];
-      return [insertDirectives(model, http, lines)];
+      if (file !== undefined) {
+        const unit = indentUnit(file.source.text);
+        const lines = [`map $http_upgrade ${UPGRADE_VAR} {`, `${unit}default upgrade;`, `${unit}'' close;`, '}'];
+        edits = [insertDirectives(model, http, lines)];
+      }
+      mapEditsByHttp.set(http, edits);
+      return edits;
     };
 
     const related = (keepalive: DirectiveNode, upstream: UpstreamBlock, extra: readonly RelatedDescriptor[]): RelatedDescriptor[] => [

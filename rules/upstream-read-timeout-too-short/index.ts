@@ -26,6 +26,15 @@ const STATIC_WORDS: ReadonlySet<string> = new Set([
   'otf',
 ]);
 
+const READ_TIMEOUT: Readonly<Record<PassKind, string>> = {
+  proxy: 'proxy_read_timeout',
+  fastcgi: 'fastcgi_read_timeout',
+  uwsgi: 'uwsgi_read_timeout',
+  scgi: 'scgi_read_timeout',
+  grpc: 'grpc_read_timeout',
+  memcached: 'memcached_read_timeout',
+};
+
 /** nginx's default read timeout, which the suggestion restores. */
 const DEFAULT_MS = 60_000;
 
@@ -100,14 +109,16 @@ export default defineRule({
       'tree:exit'() {
         const found = new Map<Directive, Hit>();
         for (const site of context.upstreams.passes) {
-          if (!KINDS.has(site.passKind) || !isApplicationRoute(site.node.scope)) continue;
-          const effective = model.effective(site.node.scope, `${site.passKind}_read_timeout`);
+          if (!KINDS.has(site.passKind)) continue;
+          const effective = model.effective(site.node.scope, READ_TIMEOUT[site.passKind]);
           const setter = effective.nodes[effective.nodes.length - 1];
           if (setter === undefined) continue;
           const raw = setter.directive.args[0]?.value;
           if (raw === undefined || setter.directive.args.length !== 1) continue;
           const parsed = parseTime(raw, 'ms');
           if (!parsed.ok || parsed.value.ms >= minMs) continue; // invalid values are invalid-arguments' findings
+          // Only now, for a short timeout: reading the location paths costs more than the checks above.
+          if (!isApplicationRoute(site.node.scope)) continue;
           const entry = found.get(setter.directive);
           if (entry === undefined) found.set(setter.directive, { setter, raw, ms: parsed.value.ms, passes: [site.node] });
           else entry.passes.push(site.node);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { createNodeHost, type Host } from '../include/index.js';
-import { writeFileAtomic } from '../fix/write.js';
+import { writeFileAtomic, type AtomicWriteOptions } from '../fix/write.js';
 
 /** What the CLI touches outside itself; tests pass their own. */
 export interface CliIo {
@@ -9,8 +9,8 @@ export interface CliIo {
   readonly cwd: string;
   readonly host: Host;
   readonly writeFile: (filePath: string, text: string) => void;
-  /** Replaces a file atomically (--fix). */
-  readonly replaceFile: (filePath: string, bytes: Uint8Array) => void;
+  /** Replaces a file atomically (--fix); with `expected`, only while it still holds the bytes that were read. */
+  readonly replaceFile: (filePath: string, bytes: Uint8Array, options?: AtomicWriteOptions) => void;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly stdoutIsTTY: boolean;
 }

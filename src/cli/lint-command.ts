@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
 import { overlayHost, pathMatches, type Host } from '../include/index.js';
 import { ConfigError, loadResolvedConfig, printableConfig, type RuleInfo } from '../engine/config.js';
@@ -5,19 +6,21 @@ import { lint, listProbeTargets, type LintRequest, type LintResult } from '../en
 import type { FixMode } from './fix-command.js';
 import type { AnyRule } from '../engine/rule.js';
 import type { RuleLevel } from '../engine/types.js';
-import { formatFindings, type ReportFormat } from '../report/index.js';
+import { formatFindings, formatGithub, type ReportContext, type ReportFormat } from '../report/index.js';
 import { NginxVersion, parseTime } from '../model/index.js';
 import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS, defaultDeadlineMs, probe, type ProbeResult } from '../probe/index.js';
 import { BackendFileError } from '../backends/index.js';
 import { readHostState } from '../probe/index.js';
 import { expandInputs } from './inputs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
-import { ruleDocsUrl } from './rule-docs.js';
+import { readRuleReadme, ruleDocsUrl } from './rule-docs.js';
+import { version } from './main.js';
 
 export interface LintCommandOptions {
   readonly files: readonly string[];
   readonly prefix: string | undefined;
-  readonly format: ReportFormat;
+  /** Undefined when not given: stylish, plus annotations under GitHub Actions. */
+  readonly format: ReportFormat | undefined;
   readonly outputFile: string | undefined;
   readonly maxWarnings: number | undefined;
   readonly quiet: boolean;
@@ -179,9 +182,23 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
   // With --diff, stdout carries the patch alone: the report of what remains goes to stderr.
   const out = mode?.kind === 'diff' ? io.stderr : io.stdout;
   const color = options.color ?? (io.stdoutIsTTY && options.outputFile === undefined && io.env.NO_COLOR === undefined);
-  const text = formatFindings(options.format, shown, { cwd: io.cwd, color, sources: result.sources, ruleUrl: ruleDocsUrl, files: result.files });
+  const ctx: ReportContext = {
+    cwd: io.cwd,
+    color,
+    sources: result.sources,
+    ruleUrl: ruleDocsUrl,
+    files: result.files,
+    rules,
+    ruleHelp: readRuleReadme,
+    toolVersion: version(),
+    runErrors: result.ioErrors,
+  };
+  // Under GitHub Actions the default report is read in the job log, and the findings become annotations too.
+  const annotate = options.format === undefined && io.env.GITHUB_ACTIONS === 'true';
+  const text = formatFindings(options.format ?? 'stylish', shown, ctx);
   if (options.outputFile !== undefined) io.writeFile(path.resolve(io.cwd, options.outputFile), text);
-  else out(text);
+  else out(annotate ? withoutWorkflowCommands(text) : text);
+  if (annotate) out(formatGithub(shown, ctx, { listOverflow: options.outputFile !== undefined }));
 
   if (result.ioErrors.length > 0 || fixFailures > 0) return EXIT_USAGE;
   // A dry run that would change files fails a CI check, as `ruff --diff` does.
@@ -194,6 +211,16 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/**
+ * Text the Actions runner prints without taking any line as a workflow command: a config can put "::" at the
+ * start of a line of the report (in a file name or a quoted message), which the runner would otherwise obey.
+ */
+function withoutWorkflowCommands(text: string): string {
+  if (text === '') return text;
+  const token = randomUUID();
+  return `::stop-commands::${token}\n${text}${text.endsWith('\n') ? '' : '\n'}::${token}::\n`;
 }
 
 /** How many addresses make a progress line worth drawing. */

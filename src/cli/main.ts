@@ -4,7 +4,7 @@ import { EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io.js';
 
 // Commands load their modules when they run, so that `parse` never pays for the rules and `--help` for
 // neither (startup time is a budget).
-const FORMATS = ['stylish', 'compact', 'json'] as const;
+import { REPORT_FORMATS as FORMATS } from '../report/formats.js';
 const loadRules = async () => (await import('../../rules/index.js')).allRules;
 
 /** The package version, from package.json two levels up from src/ or three from dist/src/. */
@@ -38,7 +38,7 @@ export async function run(argv: readonly string[], given?: CliIo): Promise<numbe
         y
           .positional('files', { type: 'string', array: true, describe: 'nginx.conf, snippets or directories' })
           .option('prefix', { type: 'string', describe: "Directory relative includes resolve against (default: the main file's directory)" })
-          .option('format', { alias: 'f', choices: FORMATS, default: 'stylish' as const, describe: 'Output format' })
+          .option('format', { alias: 'f', choices: FORMATS, describe: 'Output format (default: stylish; under GitHub Actions stylish plus annotations)' })
           .option('output-file', { alias: 'o', type: 'string', describe: 'Write the report to this file' })
           .option('max-warnings', { type: 'number', describe: 'Exit 1 when there are more warnings than this' })
           .option('quiet', { type: 'boolean', default: false, describe: 'Report errors only' })

@@ -4,11 +4,16 @@
  */
 import type { ConfigTree, LoadedFile } from '../include/index.js';
 import type { Span } from '../source/index.js';
-import { ScopeModel, UpstreamGraph, type ContextName, type NginxVersion } from '../model/index.js';
+import { ScopeModel, UpstreamGraph, type ContextName, type DirectiveNode, type NginxVersion } from '../model/index.js';
 import { EMPTY_INVENTORY, type BackendInventory } from '../backends/index.js';
 import type { HostState, ProbeResult } from '../probe/index.js';
-import { formatMessage, type AnyRule, type Locus, type ReportDescriptor, type RuleContext, type RuleVisitors } from './rule.js';
+import { formatMessage, type AnyRule, type DirectiveVisitor, type Locus, type ReportDescriptor, type RuleContext, type RuleVisitors } from './rule.js';
 import type { Finding, Point, RelatedLocation, Severity } from './types.js';
+
+interface Visitor {
+  readonly id: string;
+  readonly visit: DirectiveVisitor;
+}
 
 export interface EnabledRule {
   readonly rule: AnyRule;
@@ -87,8 +92,8 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
     if (visitors !== undefined) active.push({ id, visitors });
   }
 
-  const byName = new Map<string, { id: string; visit: (node: never) => void }[]>();
-  const any: { id: string; visit: (node: never) => void }[] = [];
+  const byName = new Map<string, Visitor[]>();
+  const any: Visitor[] = [];
   for (const { id, visitors } of active) {
     for (const [name, visit] of Object.entries(visitors.directives ?? {})) {
       if (name === '*') any.push({ id, visit });
@@ -106,10 +111,25 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
       if (hook) guard(id, () => hook(file));
     }
   }
-  for (const node of model.nodes) {
+  // The hot loop of a lint: no closure per call, and a rule that threw is skipped from then on.
+  const visitAll = (list: readonly Visitor[], node: DirectiveNode): void => {
+    for (let i = 0; i < list.length; i++) {
+      const { id, visit } = list[i] as Visitor;
+      if (crashed.size !== 0 && crashed.has(id)) continue;
+      try {
+        visit(node);
+      } catch (e) {
+        crashed.add(id);
+        findings.push(crashFinding(id, e, tree));
+      }
+    }
+  };
+  const nodes = model.nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n] as DirectiveNode;
     const list = byName.get(node.name);
-    if (list !== undefined) for (const { id, visit } of list) guard(id, () => visit(node as never));
-    for (const { id, visit } of any) guard(id, () => visit(node as never));
+    if (list !== undefined) visitAll(list, node);
+    if (any.length !== 0) visitAll(any, node);
   }
   for (const { id, visitors } of active) {
     const hook = visitors['tree:exit'];

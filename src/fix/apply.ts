@@ -5,7 +5,7 @@
  * dropped and reported. Files with syntax errors are never touched; fixes to files included from several
  * places are shown, not applied. The final text must be stable: linting it offers no further fix.
  */
-import { overlayHost } from '../include/index.js';
+import { overlayHost, type Host } from '../include/index.js';
 import { lint, type LintRequest, type LintResult } from '../engine/lint.js';
 import type { Applicability, Edit, Finding } from '../engine/types.js';
 
@@ -21,9 +21,16 @@ export interface DroppedFix {
   readonly reason: string;
 }
 
+export interface FileChange {
+  readonly before: string;
+  readonly after: string;
+  /** The bytes read from disk: a write must find them still there (the file did not change meanwhile). */
+  readonly original?: Uint8Array;
+}
+
 export interface FixOutcome {
   /** Original and fixed text of every file that changed. */
-  readonly changes: ReadonlyMap<string, { readonly before: string; readonly after: string }>;
+  readonly changes: ReadonlyMap<string, FileChange>;
   /** The findings whose fixes were applied, in the order they were applied. */
   readonly applied: readonly Finding[];
   readonly dropped: readonly DroppedFix[];
@@ -70,7 +77,29 @@ function overlaps(a: Edit, b: Edit): boolean {
   return a.start < b.end && b.start < a.end;
 }
 
-export function fixFiles(request: LintRequest, options: FixOptions): FixOutcome {
+/**
+ * Serves every file as it was first read, so that all passes fix the same texts even while another
+ * process (another ngxlint --fix, an editor) changes them on disk; the bytes are kept for the write's check.
+ */
+function snapshotHost(base: Host): { readonly host: Host; readonly bytes: ReadonlyMap<string, Uint8Array> } {
+  const bytes = new Map<string, Uint8Array>();
+  const host: Host = {
+    readFile: (p) => {
+      const key = base.resolve(p);
+      let data = bytes.get(key);
+      if (data === undefined) bytes.set(key, (data = base.readFile(p)));
+      return data;
+    },
+    stat: (p) => base.stat(p),
+    glob: (pattern) => base.glob(pattern),
+    resolve: (...segments) => base.resolve(...segments),
+  };
+  return { host, bytes };
+}
+
+export function fixFiles(given: LintRequest, options: FixOptions): FixOutcome {
+  const snapshot = snapshotHost(given.host);
+  const request: LintRequest = { ...given, host: snapshot.host };
   const first = lint(request);
   const originals = new Map<string, string>();
   for (const [file, source] of first.sources) originals.set(file, source.text);
@@ -156,10 +185,11 @@ export function fixFiles(request: LintRequest, options: FixOptions): FixOutcome 
     current = result;
   }
 
-  const changes = new Map<string, { before: string; after: string }>();
+  const changes = new Map<string, FileChange>();
   for (const [file, after] of texts) {
     const before = originals.get(file) as string;
-    if (after !== before) changes.set(file, { before, after });
+    const original = snapshot.bytes.get(given.host.resolve(file));
+    if (after !== before) changes.set(file, { before, after, ...(original !== undefined ? { original } : {}) });
   }
   return { changes, applied, dropped, shown: [...shown.values()], remaining: current, converged };
 }

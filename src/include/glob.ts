@@ -12,8 +12,27 @@ export function hasGlobMagic(pattern: string): boolean {
   return /[*?[]/.test(pattern);
 }
 
-export function globWith(pattern: string, readdir: (dir: string) => readonly DirEntry[]): string[] {
+/**
+ * Directory entries one glob may look at. Every `*` segment multiplies the paths to look at, and directory
+ * symlinks (`self -> .`) let that go on forever: eight `*` segments over a directory holding sixteen such
+ * links are 16^8 paths. glob(3) would grind through them; this gives up with GlobLimitError instead. The
+ * limit leaves room for 100,000 files in one included directory.
+ */
+export const MAX_GLOB_ENTRIES = 250_000;
+
+export class GlobLimitError extends Error {
+  readonly pattern: string;
+  constructor(pattern: string, limit: number) {
+    super(`glob "${pattern}" would examine more than ${limit} directory entries (directory symlinks that loop?)`);
+    this.name = 'GlobLimitError';
+    this.pattern = pattern;
+  }
+}
+
+/** Throws GlobLimitError when the pattern would examine more than `limit` directory entries. */
+export function globWith(pattern: string, readdir: (dir: string) => readonly DirEntry[], limit = MAX_GLOB_ENTRIES): string[] {
   const absolute = pattern.startsWith('/');
+  let examined = 0;
   const segments = pattern.split('/').filter((s) => s !== '');
   let candidates: string[] = [absolute ? '/' : '.'];
   for (let i = 0; i < segments.length; i++) {
@@ -22,7 +41,10 @@ export function globWith(pattern: string, readdir: (dir: string) => readonly Dir
     const matcher = segmentMatcher(segment);
     const next: string[] = [];
     for (const dir of candidates) {
-      for (const entry of readdir(dir)) {
+      const entries = readdir(dir);
+      examined += entries.length + 1;
+      if (examined > limit) throw new GlobLimitError(pattern, limit);
+      for (const entry of entries) {
         if (!last && !entry.directory) continue;
         if (matcher(entry.name)) next.push(dir === '/' ? '/' + entry.name : dir + '/' + entry.name);
       }

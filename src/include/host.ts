@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import * as tty from 'node:tty';
 import { globWith } from './glob.js';
 
 export type FileKind = 'file' | 'directory' | 'other';
@@ -11,6 +12,13 @@ export type FileKind = 'file' | 'directory' | 'other';
 export interface FileStat {
   readonly kind: FileKind;
   readonly size: number;
+  /**
+   * For kind 'other': what the path is ("a FIFO", "a socket", ...), or, when the path exists but cannot be
+   * examined, nginx's wording of the errno (`40: Too many levels of symbolic links`).
+   */
+  readonly what?: string;
+  /** The errno name when the path exists but stat() failed (ELOOP, EACCES): kind is then 'other'. */
+  readonly code?: string;
 }
 
 /** Raised by Host methods; `code` is a POSIX-style errno name such as ENOENT, EACCES, EISDIR. */
@@ -30,7 +38,10 @@ export interface Host {
   readFile(filePath: string): Uint8Array;
   /** Stats a path following symlinks; undefined when it does not exist. */
   stat(filePath: string): FileStat | undefined;
-  /** Absolute paths matching a glob pattern (`*`, `?`, `[...]` per path segment), sorted byte-wise. */
+  /**
+   * Absolute paths matching a glob pattern (`*`, `?`, `[...]` per path segment), sorted byte-wise; throws
+   * GlobLimitError for a pattern that would look at too many directory entries.
+   */
   glob(pattern: string): string[];
   /** Absolute form of a path. */
   resolve(...segments: string[]): string;
@@ -43,6 +54,8 @@ const ERRNO_TEXT: Record<string, string> = {
   ENOTDIR: '20: Not a directory',
   ELOOP: '40: Too many levels of symbolic links',
   EMFILE: '24: Too many open files',
+  ENAMETOOLONG: '36: File name too long',
+  EIO: '5: Input/output error',
 };
 
 /** nginx's wording for a failed open, e.g. `open() "/x" failed (2: No such file or directory)`. */
@@ -53,31 +66,33 @@ export function openFailedMessage(filePath: string, code: string): string {
 /** Files larger than this are refused rather than read into memory. */
 export const MAX_FILE_BYTES = 512 * 1024 * 1024;
 
+/** Paths that name this process's standard input, which the Node host reads (once) from descriptor 0. */
+const STDIN_PATHS = new Set(['/dev/stdin', '/dev/fd/0', '/proc/self/fd/0', `/proc/${process.pid}/fd/0`]);
+
+export function isStdinPath(filePath: string): boolean {
+  return STDIN_PATHS.has(filePath);
+}
+
 export function createNodeHost(): Host {
+  let stdin: Uint8Array | undefined;
   return {
     readFile(filePath) {
-      let st: fs.Stats;
-      try {
-        st = fs.statSync(filePath);
-      } catch (e) {
-        throw toHostError(e, filePath);
-      }
-      if (st.isDirectory()) throw new HostError('EISDIR', filePath, openFailedMessage(filePath, 'EISDIR'));
-      if (!st.isFile()) throw new HostError('ENOTREG', filePath, `"${filePath}" is not a regular file`);
-      if (st.size > MAX_FILE_BYTES) throw new HostError('EFBIG', filePath, `"${filePath}" is too large (${st.size} bytes)`);
-      try {
-        return fs.readFileSync(filePath);
-      } catch (e) {
-        throw toHostError(e, filePath);
-      }
+      if (isStdinPath(path.resolve(filePath))) return (stdin ??= readStdin(filePath));
+      return readRegularFile(filePath);
     },
     stat(filePath) {
+      let st: fs.Stats | undefined;
       try {
-        const st = fs.statSync(filePath);
-        return { kind: st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other', size: st.size };
-      } catch {
-        return undefined;
+        st = fs.statSync(filePath, { throwIfNoEntry: false });
+      } catch (e) {
+        const code = errnoOf(e);
+        if (code === 'ENOTDIR') return undefined;
+        return { kind: 'other', size: 0, code, what: ERRNO_TEXT[code] ?? code };
       }
+      if (st === undefined) return undefined;
+      if (st.isFile()) return { kind: 'file', size: st.size };
+      if (st.isDirectory()) return { kind: 'directory', size: st.size };
+      return { kind: 'other', size: st.size, what: describeSpecial(st) };
     },
     glob(pattern) {
       return globWith(pattern, (dir) => {
@@ -95,6 +110,96 @@ export function createNodeHost(): Host {
   };
 }
 
+/**
+ * Reads a regular file through one descriptor: opened without blocking (a FIFO with no writer would block
+ * open() forever) and without becoming our terminal, checked with fstat() on that same descriptor (so a
+ * file swapped for a FIFO or a directory after a stat() cannot slip through), then read to its end but
+ * never past MAX_FILE_BYTES (a file that keeps growing while it is read is refused, not followed).
+ */
+function readRegularFile(filePath: string): Uint8Array {
+  let fd: number;
+  try {
+    fd = fs.openSync(filePath, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+  } catch (e) {
+    throw toHostError(e, filePath);
+  }
+  try {
+    const st = fs.fstatSync(fd);
+    if (st.isDirectory()) throw new HostError('EISDIR', filePath, openFailedMessage(filePath, 'EISDIR'));
+    if (!st.isFile()) throw notRegular(filePath, describeSpecial(st));
+    if (st.size > MAX_FILE_BYTES) throw tooLarge(filePath, st.size);
+    return readToEnd(fd, filePath, st.size);
+  } catch (e) {
+    throw e instanceof HostError ? e : toHostError(e, filePath);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Reads a descriptor to its end; `expected` sizes the first buffer (a file may shrink or grow meanwhile). */
+function readToEnd(fd: number, filePath: string, expected: number): Uint8Array {
+  // One byte more than expected, so that the common case ends with a read that returns 0 into spare room;
+  // a size of 0 says nothing (a pipe, a /proc file), so that starts with a page.
+  let buffer = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, expected > 0 ? expected + 1 : 4096));
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) {
+      if (length > MAX_FILE_BYTES) throw tooLarge(filePath, length);
+      const bigger = Buffer.allocUnsafe(Math.min(MAX_FILE_BYTES + 1, buffer.length * 2));
+      buffer.copy(bigger, 0, 0, length);
+      buffer = bigger;
+    }
+    let n: number;
+    try {
+      n = fs.readSync(fd, buffer, length, buffer.length - length, null);
+    } catch (e) {
+      if (errnoOf(e) !== 'EAGAIN') throw e;
+      // A pipe with a writer that has not written yet (standard input): wait a little, as a blocking read would.
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+      continue;
+    }
+    if (n === 0) break;
+    length += n;
+  }
+  if (length > MAX_FILE_BYTES) throw tooLarge(filePath, length);
+  return buffer.subarray(0, length);
+}
+
+/** Standard input named as a file (`ngxlint /dev/stdin`): a pipe or a redirected file, never a terminal. */
+function readStdin(filePath: string): Uint8Array {
+  let st: fs.Stats;
+  try {
+    st = fs.fstatSync(0);
+  } catch (e) {
+    throw toHostError(e, filePath);
+  }
+  if (st.isCharacterDevice() && tty.isatty(0)) {
+    throw new HostError('ENOTREG', filePath, `"${filePath}" is a terminal; pipe the configuration in (or use --stdin --stdin-filename PATH)`);
+  }
+  if (st.isDirectory()) throw new HostError('EISDIR', filePath, openFailedMessage(filePath, 'EISDIR'));
+  try {
+    return readToEnd(0, filePath, st.isFile() ? st.size : 0);
+  } catch (e) {
+    throw e instanceof HostError ? e : toHostError(e, filePath);
+  }
+}
+
+function describeSpecial(st: fs.Stats): string {
+  if (st.isFIFO()) return 'a FIFO';
+  if (st.isSocket()) return 'a socket';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  return 'not a regular file';
+}
+
+function notRegular(filePath: string, what: string): HostError {
+  return new HostError('ENOTREG', filePath, `"${filePath}" is not a regular file (${what}); ngxlint reads only regular files, as reading a FIFO or a device can block forever`);
+}
+
+function tooLarge(filePath: string, size: number): HostError {
+  return new HostError('EFBIG', filePath, `"${filePath}" is too large (${size} bytes; the limit is ${MAX_FILE_BYTES})`);
+}
+
 function isDirectory(p: string): boolean {
   try {
     return fs.statSync(p).isDirectory();
@@ -103,8 +208,12 @@ function isDirectory(p: string): boolean {
   }
 }
 
+function errnoOf(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';
+}
+
 function toHostError(e: unknown, filePath: string): HostError {
-  const code = typeof e === 'object' && e !== null && 'code' in e && typeof e.code === 'string' ? e.code : 'EIO';
+  const code = errnoOf(e);
   return new HostError(code, filePath, openFailedMessage(filePath, code));
 }
 

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { decode, type SourceText, type Span } from '../source/index.js';
 import { parseSource, walk, type Config, type Directive, type SyntaxError } from '../parser/index.js';
 import { HostError, openFailedMessage, type Host } from './host.js';
-import { hasGlobMagic } from './glob.js';
+import { GlobLimitError, hasGlobMagic } from './glob.js';
 
 export interface IncludeSite {
   /** The `include` directive. */
@@ -105,28 +105,17 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
         problems.push({ kind, message, file: current.path, span: directive.span, line: pos.line, column: pos.column, target });
       };
 
+      // Every target is opened, never just stat()ed first: the read itself says what is wrong with it
+      // (missing, a dangling or looping symlink among a glob's matches, a directory, a FIFO), and a file
+      // cannot change kind between the check and the read.
       let targets: string[];
-      if (hasGlobMagic(absolute)) {
+      try {
+        targets = hasGlobMagic(absolute) ? host.glob(absolute) : [absolute];
+      } catch (e) {
+        if (!(e instanceof GlobLimitError)) throw e;
+        problem('unreadable', e.message, absolute);
         targets = [];
-        for (const match of host.glob(absolute)) {
-          const kind = host.stat(match)?.kind;
-          // nginx opens whatever glob() returns: a directory among the matches fails the load.
-          if (kind === 'file') targets.push(match);
-          else if (kind === 'directory') problem('unreadable', openFailedMessage(match, 'EISDIR'), match);
-        }
-      } else {
-        const st = host.stat(absolute);
-        if (st === undefined) {
-          problem('not-found', openFailedMessage(absolute, 'ENOENT'), absolute);
-          targets = [];
-        } else if (st.kind !== 'file') {
-          problem('unreadable', openFailedMessage(absolute, st.kind === 'directory' ? 'EISDIR' : 'ENOTREG'), absolute);
-          targets = [];
-        } else {
-          targets = [absolute];
-        }
       }
-
       const loaded: string[] = [];
       for (const target of targets) {
         let file = files.get(target);
@@ -167,15 +156,15 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
   return { entry: entryPath, prefix, files, includes, problems };
 }
 
-type ReadResult = { file: Omit<LoadedFile, 'sites'> } | { error: string; kind: 'unreadable' | 'binary' };
+type ReadResult = { file: Omit<LoadedFile, 'sites'> } | { error: string; kind: 'not-found' | 'unreadable' | 'binary' };
 
 function readAndParse(host: Host, filePath: string): ReadResult {
   let bytes: Uint8Array;
   try {
     bytes = host.readFile(filePath);
   } catch (e) {
-    const message = e instanceof HostError ? e.message : openFailedMessage(filePath, 'EIO');
-    return { error: message, kind: 'unreadable' };
+    if (!(e instanceof HostError)) return { error: openFailedMessage(filePath, 'EIO'), kind: 'unreadable' };
+    return { error: e.message, kind: e.code === 'ENOENT' || e.code === 'ENOTDIR' ? 'not-found' : 'unreadable' };
   }
   const { source, nulOffset } = decode(bytes, filePath);
   if (nulOffset !== undefined) {

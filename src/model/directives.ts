@@ -216,9 +216,14 @@ function buildSpec(name: string, raws: readonly RawVariant[]): DirectiveSpec {
   };
 }
 
+/**
+ * The parsed JSON, with each spec built on its first lookup: a lint consults a few dozen of the ~800
+ * directives, and building them all cost more than the rest of a small lint.
+ */
 interface Table {
   readonly source: string;
-  readonly specs: ReadonlyMap<string, DirectiveSpec>;
+  readonly raw: Readonly<Record<string, readonly RawVariant[]>>;
+  readonly specs: Map<string, DirectiveSpec | null>;
   readonly names: readonly string[];
 }
 
@@ -227,9 +232,7 @@ let table: Table | null = null;
 function load(): Table {
   if (table) return table;
   const raw = JSON.parse(readFileSync(locateTable(), 'utf8')) as RawTable;
-  const specs = new Map<string, DirectiveSpec>();
-  for (const [name, raws] of Object.entries(raw.directives)) specs.set(name, buildSpec(name, raws));
-  table = { source: raw.source, specs, names: [...specs.keys()].sort() };
+  table = { source: raw.source, raw: raw.directives, specs: new Map(), names: Object.keys(raw.directives).sort() };
   return table;
 }
 
@@ -238,7 +241,14 @@ function load(): Table {
 
 /** The directive named `name`, or undefined when the reference does not know it (third-party modules). */
 export function getDirective(name: string): DirectiveSpec | undefined {
-  return load().specs.get(name);
+  const { raw, specs } = load();
+  let spec = specs.get(name);
+  if (spec === undefined) {
+    // Unknown names are remembered too (as null): map and types blocks hold thousands of them.
+    spec = Object.hasOwn(raw, name) ? buildSpec(name, raw[name] as readonly RawVariant[]) : null;
+    specs.set(name, spec);
+  }
+  return spec ?? undefined;
 }
 
 /** Every directive name, sorted. */
@@ -258,7 +268,12 @@ export function isLoaded(): boolean {
 
 /** The variant of `spec` allowed in `context`, or undefined when the directive is not allowed there. */
 export function variantFor(spec: DirectiveSpec, context: ContextName): DirectiveVariant | undefined {
-  return spec.variants.find((v) => v.contexts.includes(context));
+  const variants = spec.variants;
+  for (let i = 0; i < variants.length; i++) {
+    const v = variants[i] as DirectiveVariant;
+    if (v.contexts.includes(context)) return v;
+  }
+  return undefined;
 }
 
 /** Shorthand for `variantFor(getDirective(name), context)`. */

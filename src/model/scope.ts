@@ -9,6 +9,7 @@
 import type { Directive, Node } from '../parser/index.js';
 import type { ConfigTree, LoadedFile } from '../include/index.js';
 import { childContext, getDirective, isFreeformContext, variantFor, type ContextName, type DirectiveVariant } from './directives.js';
+import { passKindOf } from './values.js';
 
 export interface Scope {
   /** Context of this scope's body; null when unknown (a third-party block). */
@@ -84,18 +85,19 @@ export class ScopeModel {
   /** Every node in document order (a depth-first walk of the expanded configuration). */
   readonly nodes: readonly DirectiveNode[];
   private readonly byNameIndex = new Map<string, DirectiveNode[]>();
+  private readonly passIndex: DirectiveNode[] = [];
   private readonly scopeIndex = new WeakMap<Scope, Map<string, DirectiveNode[]>>();
 
   constructor(tree: ConfigTree, rootContext: ContextName = 'main') {
     this.tree = tree;
-    const root: Scope = { kind: rootContext, owner: null, parent: null, children: [] };
+    const root: NamedScope = { kind: rootContext, owner: null, parent: null, children: [], nameMask: 0 };
     this.root = root;
-    this.nodes = expand(tree, root);
-    for (const node of this.nodes) {
-      let list = this.byNameIndex.get(node.name);
-      if (list === undefined) this.byNameIndex.set(node.name, (list = []));
-      list.push(node);
-    }
+    this.nodes = expand(tree, root, this.byNameIndex, this.passIndex);
+  }
+
+  /** Every `*_pass` node (proxy_pass, fastcgi_pass, ...), in document order. */
+  passNodes(): readonly DirectiveNode[] {
+    return this.passIndex;
   }
 
   /** All nodes with this name, in document order. */
@@ -105,6 +107,9 @@ export class ScopeModel {
 
   /** The nodes named `name` directly in `scope` (after include expansion). */
   local(scope: Scope, name: string): readonly DirectiveNode[] {
+    // Most questions are about names a scope does not have (a default applies): its name mask says so.
+    const mask = (scope as Partial<NamedScope>).nameMask;
+    if (mask !== undefined && (mask & nameBit(name)) === 0) return NONE;
     const children = scope.children;
     // Most scopes are small: a scan is cheaper than building (and keeping) an index.
     if (children.length <= 16) {
@@ -133,7 +138,7 @@ export class ScopeModel {
       if (nodes.length > 0) return { nodes, origin: s === scope ? 'here' : 'inherited', scope: s, defaultValue: undefined };
       if (!inherits || s.kind === null || !INHERITING.has(s.kind)) break;
     }
-    return { nodes: [], origin: 'default', scope: null, defaultValue: defaultFor(name, scope.kind) };
+    return defaultEffective(name, scope.kind);
   }
 
   /**
@@ -165,14 +170,30 @@ export class ScopeModel {
 }
 
 const NONE: readonly DirectiveNode[] = Object.freeze([]);
-const defaults = new Map<string, string | undefined>();
 
-function defaultFor(name: string, kind: ContextName | null): string | undefined {
-  const key = `${name} ${kind ?? ''}`;
-  if (defaults.has(key)) return defaults.get(key);
-  const value = computeDefault(name, kind);
-  defaults.set(key, value);
-  return value;
+/** A scope as the model builds it: with one bit set per name of its children (see nameBit). */
+interface NamedScope extends Scope {
+  nameMask: number;
+}
+
+/** One of 32 bits for a directive name, from its length and two of its characters (no hashing of the whole string). */
+function nameBit(name: string): number {
+  const n = name.length;
+  if (n === 0) return 1;
+  return 1 << ((n * 7 + name.charCodeAt(n - 1) * 3 + name.charCodeAt(n >> 1)) & 31);
+}
+/** Frozen 'default' answers by context, then name: most effective() calls end here, so they share one. */
+const defaults = new Map<ContextName | null, Map<string, Effective>>();
+
+function defaultEffective(name: string, kind: ContextName | null): Effective {
+  let byName = defaults.get(kind);
+  if (byName === undefined) defaults.set(kind, (byName = new Map()));
+  let effective = byName.get(name);
+  if (effective === undefined) {
+    effective = Object.freeze({ nodes: NONE, origin: 'default' as const, scope: null, defaultValue: computeDefault(name, kind) });
+    byName.set(name, effective);
+  }
+  return effective;
 }
 
 function computeDefault(name: string, kind: ContextName | null): string | undefined {
@@ -182,46 +203,81 @@ function computeDefault(name: string, kind: ContextName | null): string | undefi
   return variant?.default ?? undefined;
 }
 
-/** The variant for `name` in `kind`, and the context its block opens. */
-function classify(name: string, kind: ContextName | null): { variant: DirectiveVariant | undefined; opens: ContextName | null } {
+interface Classified {
+  readonly variant: DirectiveVariant | undefined;
+  readonly opens: ContextName | null;
+  /** Whether the name is a `*_pass` directive. */
+  readonly pass: boolean;
+}
+
+const classified = new Map<ContextName | null, Map<string, Classified>>();
+
+/** The variant for `name` in `kind`, and the context its block opens (computed once per name and context). */
+function classify(name: string, kind: ContextName | null): Classified {
+  let byName = classified.get(kind);
+  if (byName === undefined) classified.set(kind, (byName = new Map()));
+  let c = byName.get(name);
+  if (c === undefined) byName.set(name, (c = computeClassify(name, kind)));
+  return c;
+}
+
+function computeClassify(name: string, kind: ContextName | null): Classified {
+  const pass = passKindOf(name) !== undefined;
   const spec = getDirective(name);
-  if (spec === undefined) return { variant: undefined, opens: null };
+  if (spec === undefined) return { variant: undefined, opens: null, pass };
   const variant = kind === null ? undefined : variantFor(spec, kind);
   const blockVariant = variant ?? spec.variants.find((v) => v.block);
-  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null };
+  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null, pass };
   const opens = childContext(blockVariant, kind ?? 'main') ?? blockVariant.opens;
-  return { variant, opens };
+  return { variant, opens, pass };
 }
 
 interface Frame {
   readonly nodes: readonly Node[];
   index: number;
-  readonly scope: Scope;
+  readonly scope: NamedScope;
   readonly file: LoadedFile;
   readonly includedVia: readonly Directive[];
   /** Files on the include chain leading here, to stop at cycles (reported by include-cycle). */
   readonly fileChain: readonly string[];
+  /** Whether these nodes are the scope's own body (not an included file's): its end completes the scope. */
+  readonly ownsScope: boolean;
+  /** Where the scope's children start in the shared list of children being collected. */
+  readonly childStart: number;
 }
 
-function expand(tree: ConfigTree, root: Scope): DirectiveNode[] {
+/** The expanded configuration's nodes in document order; fills `byName` on the way. */
+function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, DirectiveNode[]>, passes: DirectiveNode[]): DirectiveNode[] {
   const out: DirectiveNode[] = [];
   const entry = tree.files.get(tree.entry);
   if (entry === undefined) return out;
-  const stack: Frame[] = [{ nodes: entry.ast.children, index: 0, scope: root, file: entry, includedVia: [], fileChain: [entry.path] }];
+  // Children collect in one shared list, depth-first, and each scope takes an exactly sized copy of its
+  // part when its body ends (arrays grown by push keep room for 16 more elements, in every scope).
+  const collecting: DirectiveNode[] = [];
+  const stack: Frame[] = [{ nodes: entry.ast.children, index: 0, scope: root, file: entry, includedVia: [], fileChain: [entry.path], ownsScope: true, childStart: 0 }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as Frame;
     if (frame.index >= frame.nodes.length) {
       stack.pop();
+      if (frame.ownsScope) {
+        (frame.scope as { children: DirectiveNode[] }).children = collecting.slice(frame.childStart);
+        collecting.length = frame.childStart;
+      }
       continue;
     }
     const ast = frame.nodes[frame.index++] as Node;
     if (ast.type !== 'directive') continue;
-    const { variant, opens } = classify(ast.name, frame.scope.kind);
-    const block: Scope | null = ast.block === null ? null : { kind: opens, owner: null, parent: frame.scope, children: [] };
+    const { variant, opens, pass } = classify(ast.name, frame.scope.kind);
+    const block: NamedScope | null = ast.block === null ? null : { kind: opens, owner: null, parent: frame.scope, children: [], nameMask: 0 };
     const node: DirectiveNode = { directive: ast, name: ast.name, file: frame.file, scope: frame.scope, block, includedVia: frame.includedVia, variant };
     if (block !== null) (block as { owner: DirectiveNode | null }).owner = node;
-    frame.scope.children.push(node);
+    collecting.push(node);
     out.push(node);
+    const named = byName.get(ast.name);
+    if (named === undefined) byName.set(ast.name, [node]);
+    else named.push(node);
+    if (pass) passes.push(node);
+    frame.scope.nameMask |= nameBit(ast.name);
 
     if (ast.name === 'include') {
       const targets = tree.includes.get(ast) ?? [];
@@ -236,10 +292,12 @@ function expand(tree: ConfigTree, root: Scope): DirectiveNode[] {
           file,
           includedVia: [...frame.includedVia, ast],
           fileChain: [...frame.fileChain, target],
+          ownsScope: false,
+          childStart: -1,
         });
       }
     } else if (block !== null && ast.block !== null && !(block.kind !== null && isFreeformContext(block.kind))) {
-      stack.push({ nodes: ast.block, index: 0, scope: block, file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain });
+      stack.push({ nodes: ast.block, index: 0, scope: block, file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain, ownsScope: true, childStart: collecting.length });
     }
   }
   return out;

@@ -64,7 +64,7 @@ export class UpstreamGraph {
     this.upstreams = upstreams;
 
     const passes: PassSite[] = [];
-    for (const node of model.nodes) {
+    for (const node of model.passNodes()) {
       const passKind = passKindOf(node.name);
       if (passKind === undefined || node.scope.kind === 'stream-server') continue;
       const arg = node.directive.args[0];

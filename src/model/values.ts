@@ -48,17 +48,29 @@ const MAX_INT64 = (1n << 63n) - 1n;
 export const UNIX_SOCKET_PATH_MAX = 108;
 
 function isDigits(text: string): boolean {
-  return /^[0-9]+$/.test(text);
+  if (text.length === 0) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
 }
 
 /** ASCII-only lower-casing, like nginx's `ngx_tolower()`. */
 function asciiLower(text: string): string {
-  return text.replace(/[A-Z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 32));
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) return text.replace(ASCII_UPPER, (u) => String.fromCharCode(u.charCodeAt(0) + 32));
+  }
+  return text;
 }
+const ASCII_UPPER = /[A-Z]/g;
 
 /** `ngx_atoi()`: digits only, non-empty, no sign, no overflow of `ngx_int_t`. */
 function ngxAtoi(text: string): number | undefined {
   if (!isDigits(text)) return undefined;
+  // Up to 15 digits a double is exact and far below the limit: no BigInt needed.
+  if (text.length <= 15) return Number(text);
   const value = BigInt(text);
   return value > MAX_INT64 ? undefined : Number(value);
 }
@@ -80,6 +92,8 @@ function parseScaled(text: string, units: Readonly<Record<string, bigint>>): Res
   // ngx_atosz()/ngx_atoof() reject empty, signs, fractions, anything but ASCII digits, and overflow;
   // the caller then rejects a number above MAX / scale.
   if (!isDigits(digits)) return invalidValue(text);
+  // Six digits times at most 1024³ stay exact as doubles and far below the limit.
+  if (digits.length <= 6) return ok(Number(digits) * (scale === undefined ? 1 : Number(scale)));
   const factor = scale ?? 1n;
   const number = BigInt(digits);
   if (number > MAX_INT64 / factor) return invalidValue(text);
@@ -628,15 +642,22 @@ function parseInetUrl(url: string, opts: UrlOptions): UrlParts | { err: string }
   const host = url.slice(0, last);
   if (host.length === 0) return { err: 'no host' };
 
-  const common = { host, hostField: host, port, portText, lastPort, noPort: portText === undefined, uri };
-  if (opts.variables && hasDollar(host)) return { ...common, kind: undefined, wildcard: false };
-  if (opts.listen && host === '*') return { ...common, kind: 'ipv4', wildcard: true };
-  if (isIPv4Literal(host)) return { ...common, kind: 'ipv4', wildcard: isUnspecified(host) };
-  return { ...common, kind: 'hostname', wildcard: false };
+  // Object literals, not spreads of a common part: spreading is many times slower here, per address.
+  let kind: AddressKind | undefined;
+  let wildcard = false;
+  if (opts.variables && hasDollar(host)) kind = undefined;
+  else if (opts.listen && host === '*') {
+    kind = 'ipv4';
+    wildcard = true;
+  } else if (isIPv4Literal(host)) {
+    kind = 'ipv4';
+    wildcard = isUnspecified(host);
+  } else kind = 'hostname';
+  return { kind, host, hostField: host, port, portText, lastPort, noPort: portText === undefined, uri, wildcard };
 }
 
 function ngxParseUrl(url: string, opts: UrlOptions): UrlParts | { err: string } {
-  if (url.length >= 5 && asciiLower(url.slice(0, 5)) === 'unix:') return parseUnixUrl(url, opts);
+  if (url.length >= 5 && (url.startsWith('unix:') || asciiLower(url.slice(0, 5)) === 'unix:')) return parseUnixUrl(url, opts);
   if (url.startsWith('[')) return parseInet6Url(url, opts);
   return parseInetUrl(url, opts);
 }
@@ -730,6 +751,8 @@ const PASS_KIND_BY_DIRECTIVE: ReadonlyMap<string, PassKind> = new Map(
 
 interface SchemeSpec {
   readonly name: string;
+  /** `name://` */
+  readonly prefix: string;
   readonly defaultPort: number | undefined;
   readonly ssl: boolean;
 }
@@ -745,8 +768,8 @@ interface PassSpec {
 const PASS_SPECS: Readonly<Record<PassKind, PassSpec>> = {
   proxy: {
     schemes: [
-      { name: 'http', defaultPort: 80, ssl: false },
-      { name: 'https', defaultPort: 443, ssl: true },
+      { name: 'http', prefix: 'http://', defaultPort: 80, ssl: false },
+      { name: 'https', prefix: 'https://', defaultPort: 443, ssl: true },
     ],
     schemeRequired: true,
     uriPart: true,
@@ -754,8 +777,8 @@ const PASS_SPECS: Readonly<Record<PassKind, PassSpec>> = {
   },
   grpc: {
     schemes: [
-      { name: 'grpc', defaultPort: undefined, ssl: false },
-      { name: 'grpcs', defaultPort: undefined, ssl: true },
+      { name: 'grpc', prefix: 'grpc://', defaultPort: undefined, ssl: false },
+      { name: 'grpcs', prefix: 'grpcs://', defaultPort: undefined, ssl: true },
     ],
     schemeRequired: false,
     uriPart: false,
@@ -763,8 +786,8 @@ const PASS_SPECS: Readonly<Record<PassKind, PassSpec>> = {
   },
   uwsgi: {
     schemes: [
-      { name: 'uwsgi', defaultPort: undefined, ssl: false },
-      { name: 'suwsgi', defaultPort: undefined, ssl: true },
+      { name: 'uwsgi', prefix: 'uwsgi://', defaultPort: undefined, ssl: false },
+      { name: 'suwsgi', prefix: 'suwsgi://', defaultPort: undefined, ssl: true },
     ],
     schemeRequired: false,
     uriPart: false,
@@ -839,12 +862,12 @@ interface SchemeSplit {
 function splitScheme(text: string, spec: PassSpec, variables: boolean): SchemeSplit | undefined {
   const lower = asciiLower(text);
   for (const scheme of spec.schemes) {
-    const prefix = `${scheme.name}://`;
+    const prefix = scheme.prefix;
     if (lower.startsWith(prefix)) return { scheme, rest: text.slice(prefix.length) };
   }
   if (variables) {
     const literal = lower.slice(0, lower.indexOf('$'));
-    const ambiguous = spec.schemes.some((s) => `${s.name}://`.startsWith(literal));
+    const ambiguous = spec.schemes.some((s) => s.prefix.startsWith(literal));
     if (ambiguous) {
       // A variable may supply (part of) the scheme, e.g. `$scheme://app` or `$upstream_url`.
       const sep = text.indexOf('://');
@@ -893,26 +916,27 @@ export function parseUpstreamUrl(text: string, passKind: PassKind): Result<Upstr
   const ssl = scheme === null ? undefined : (scheme?.ssl ?? false);
   const defaultPort = scheme === null ? undefined : scheme?.defaultPort;
 
-  const unknownTarget: UpstreamUrl = {
-    passKind,
-    scheme: schemeName,
-    ssl,
-    hasVariables,
-    kind: undefined,
-    host: undefined,
-    hostText: undefined,
-    upstreamName: undefined,
-    port: undefined,
-    portText: undefined,
-    defaultPort,
-    effectivePort: undefined,
-    noPort: true,
-    requiresUpstreamBlock: false,
-    unixPath: undefined,
-    uri: undefined,
-    isIpLiteral: false,
-  };
-  if (split.rest === undefined) return ok(unknownTarget);
+  if (split.rest === undefined) {
+    return ok({
+      passKind,
+      scheme: schemeName,
+      ssl,
+      hasVariables,
+      kind: undefined,
+      host: undefined,
+      hostText: undefined,
+      upstreamName: undefined,
+      port: undefined,
+      portText: undefined,
+      defaultPort,
+      effectivePort: undefined,
+      noPort: true,
+      requiresUpstreamBlock: false,
+      unixPath: undefined,
+      uri: undefined,
+      isIpLiteral: false,
+    });
+  }
 
   const parsed = ngxParseUrl(split.rest, {
     listen: false,
@@ -923,7 +947,25 @@ export function parseUpstreamUrl(text: string, passKind: PassKind): Result<Upstr
   if ('err' in parsed) return err(`${parsed.err} in upstream "${split.rest}"`);
 
   if (parsed.kind === 'unix') {
-    return ok({ ...unknownTarget, kind: 'unix', unixPath: parsed.host, uri: parsed.uri, noPort: true });
+    return ok({
+      passKind,
+      scheme: schemeName,
+      ssl,
+      hasVariables,
+      kind: 'unix',
+      host: undefined,
+      hostText: undefined,
+      upstreamName: undefined,
+      port: undefined,
+      portText: undefined,
+      defaultPort,
+      effectivePort: undefined,
+      noPort: true,
+      requiresUpstreamBlock: false,
+      unixPath: parsed.host,
+      uri: parsed.uri,
+      isIpLiteral: false,
+    });
   }
 
   const hostKnown = parsed.kind !== undefined;
@@ -932,16 +974,21 @@ export function parseUpstreamUrl(text: string, passKind: PassKind): Result<Upstr
   const isIpLiteral = parsed.kind === 'ipv4' || parsed.kind === 'ipv6';
 
   return ok({
-    ...unknownTarget,
+    passKind,
+    scheme: schemeName,
+    ssl,
+    hasVariables,
     kind: parsed.kind,
     host: hostKnown ? parsed.host : undefined,
     hostText: parsed.host,
     upstreamName: hostKnown ? parsed.hostField : undefined,
     port: parsed.port,
     portText: parsed.portText,
+    defaultPort,
     effectivePort,
     noPort: parsed.noPort,
     requiresUpstreamBlock: !hasVariables && parsed.noPort && defaultPort === undefined,
+    unixPath: undefined,
     uri: parsed.uri,
     isIpLiteral,
   });

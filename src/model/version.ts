@@ -28,8 +28,13 @@ export class NginxVersion {
 
   /** True when this version is `other` or newer. */
   atLeast(other: string): boolean {
-    const o = NginxVersion.parse(other);
-    if (o === undefined) throw new Error(`invalid version "${other}"`);
+    // Rules ask with a handful of literal versions, once per directive: parse each once.
+    let o = parsedLiterals.get(other);
+    if (o === undefined) {
+      o = NginxVersion.parse(other);
+      if (o === undefined) throw new Error(`invalid version "${other}"`);
+      parsedLiterals.set(other, o);
+    }
     return compare(this, o) >= 0;
   }
 
@@ -37,6 +42,8 @@ export class NginxVersion {
     return `${this.major}.${this.minor}.${this.patch}`;
   }
 }
+
+const parsedLiterals = new Map<string, NginxVersion>();
 
 function compare(a: NginxVersion, b: NginxVersion): number {
   return a.major - b.major || a.minor - b.minor || a.patch - b.patch;

@@ -6,6 +6,7 @@
  */
 import { SourceText, type Span } from '../source/index.js';
 import type { Arg, Comment, Config, Directive, Node, RawBlock, Stray, SyntaxError } from './ast.js';
+import { ParsedDirective } from './directive.js';
 import { CLOSE, CLOSED, COMMENT, LUA, OPEN, SEMI_TOKEN, WORD, lexStream, quoteOf, type TokenStream } from './lexer.js';
 
 export const MAX_DEPTH = 200;
@@ -25,13 +26,15 @@ interface Pending {
   readonly nameStart: number;
   readonly nameEnd: number;
   readonly nameFlags: number;
-  readonly args: Arg[];
+  /** Filled in when the directive's words end (its arguments collect in a shared scratch list until then). */
+  args: readonly Arg[];
   /** Created on the first comment between name and terminator (rare). */
   comments: Comment[] | null;
 }
 
 interface Frame {
-  readonly children: Node[];
+  /** Where this block's children start in the shared list of nodes being built. */
+  readonly childStart: number;
   /** The directive that opened this block; null for the file itself and for a `{` without a name. */
   readonly opener: Pending | null;
   readonly openStart: number;
@@ -39,6 +42,7 @@ interface Frame {
 }
 
 const NO_COMMENTS: readonly Comment[] = Object.freeze([]);
+const NO_ARGS: readonly Arg[] = Object.freeze([]);
 
 export function parse(text: string, options: ParseOptions = {}): ParseResult {
   return parseSource(new SourceText(text, options.file ?? '<input>'));
@@ -61,43 +65,41 @@ export function parseSource(source: SourceText): ParseResult {
   const { kinds, starts, ends, flags } = stream;
   const count = stream.count;
 
-  const root: Frame = { children: [], opener: null, openStart: -1, rawBlock: null };
+  // Nodes and arguments collect in two shared lists and are copied out, exactly sized, when their block or
+  // directive ends: arrays grown by push keep room for 16 more elements, and every node survives.
+  const nodes: Node[] = [];
+  const argScratch: Arg[] = [];
+  const root: Frame = { childStart: 0, opener: null, openStart: -1, rawBlock: null };
   const stack: Frame[] = [root];
   let top: Frame = root;
   let pending: Pending | null = null;
 
+  /** Ends the pending directive's word list: its arguments move out of the scratch list. */
+  const takeArgs = (p: Pending): void => {
+    p.args = argScratch.length === 0 ? NO_ARGS : argScratch.slice();
+    argScratch.length = 0;
+  };
+
   const finish = (p: Pending, terminator: ';' | '{' | null, termStart: number, block: Node[] | null, rawBlock: RawBlock | null, closeStart: number): Directive => {
-    const terminatorSpan = terminator === null ? null : { start: termStart, end: termStart + 1 };
-    const closeSpan = closeStart < 0 ? null : { start: closeStart, end: closeStart + 1 };
     const lastArg = p.args[p.args.length - 1];
-    const end = closeSpan !== null ? closeSpan.end : terminatorSpan !== null ? terminatorSpan.end : lastArg !== undefined ? lastArg.span.end : p.nameEnd;
-    return {
-      type: 'directive',
-      name: unescape(text, p.nameStart, p.nameEnd, p.nameFlags),
-      nameSpan: { start: p.nameStart, end: p.nameEnd },
-      nameQuote: quoteOf(p.nameFlags),
-      args: p.args,
-      block,
-      rawBlock,
-      terminator,
-      terminatorSpan,
-      closeSpan,
-      innerComments: p.comments ?? NO_COMMENTS,
-      span: { start: p.nameStart, end },
-      file,
-    };
+    const end = closeStart >= 0 ? closeStart + 1 : terminator !== null ? termStart + 1 : lastArg !== undefined ? lastArg.span.end : p.nameEnd;
+    const word = (p.nameFlags & 3) === 0 ? plainWord(text, p.nameStart, p.nameEnd) : undefined;
+    const name = word !== undefined && word.indexOf('\\') === -1 ? word : unescape(text, p.nameStart, p.nameEnd, p.nameFlags);
+    return new ParsedDirective(name, p.nameStart, p.nameEnd, p.nameFlags & 3, p.args, terminator, termStart, block, rawBlock, closeStart, end, p.comments ?? NO_COMMENTS, file);
   };
 
   const closeFrame = (closeStart: number): void => {
     const frame = stack.pop() as Frame;
     top = stack[stack.length - 1] as Frame;
+    const children = nodes.slice(frame.childStart);
+    nodes.length = frame.childStart;
     if (frame.opener === null) {
       // `{ ... }` with no directive name: keep the text (reported at the `{`).
-      top.children.push(stray(text, frame.openStart, closeStart < 0 ? text.length : closeStart + 1));
+      nodes.push(stray(text, frame.openStart, closeStart < 0 ? text.length : closeStart + 1));
       return;
     }
-    const block = frame.rawBlock ? null : frame.children;
-    top.children.push(finish(frame.opener, '{', frame.openStart, block, frame.rawBlock, closeStart));
+    const block = frame.rawBlock ? null : children;
+    nodes.push(finish(frame.opener, '{', frame.openStart, block, frame.rawBlock, closeStart));
   };
 
   for (let t = 0; t < count; t++) {
@@ -106,14 +108,14 @@ export function parseSource(source: SourceText): ParseResult {
     switch (kinds[t]) {
       case WORD: {
         const f = flags[t] as number;
-        if (pending === null) pending = { nameStart: start, nameEnd: end, nameFlags: f, args: [], comments: null };
-        else pending.args.push(makeArg(text, start, end, f));
+        if (pending === null) pending = { nameStart: start, nameEnd: end, nameFlags: f, args: NO_ARGS, comments: null };
+        else argScratch.push(makeArg(text, start, end, f));
         break;
       }
       case COMMENT: {
         const comment = makeComment(text, start, end);
         if (pending !== null) (pending.comments ??= []).push(comment);
-        else top.children.push(comment);
+        else nodes.push(comment);
         break;
       }
       case LUA:
@@ -122,14 +124,16 @@ export function parseSource(source: SourceText): ParseResult {
       case SEMI_TOKEN:
         if (pending === null) {
           report('unexpected ";"', { start, end });
-          top.children.push(stray(text, start, end));
+          nodes.push(stray(text, start, end));
         } else {
-          top.children.push(finish(pending, ';', start, null, null, -1));
+          takeArgs(pending);
+          nodes.push(finish(pending, ';', start, null, null, -1));
           pending = null;
         }
         break;
       case OPEN: {
         if (pending === null) report('unexpected "{"', { start, end });
+        else takeArgs(pending);
         if (stack.length > MAX_DEPTH) {
           report(`blocks nested more than ${MAX_DEPTH} levels deep; this block is not analysed`, { start, end });
           const from = pending ? pending.nameStart : start;
@@ -138,12 +142,12 @@ export function parseSource(source: SourceText): ParseResult {
             report('unexpected end of file, expecting "}"', { start: text.length, end: text.length });
             eofReported = true;
           }
-          top.children.push(stray(text, from, skipped.closeEnd < 0 ? text.length : skipped.closeEnd));
+          nodes.push(stray(text, from, skipped.closeEnd < 0 ? text.length : skipped.closeEnd));
           pending = null;
           t = skipped.index;
           break;
         }
-        top = { children: [], opener: pending, openStart: start, rawBlock: null };
+        top = { childStart: nodes.length, opener: pending, openStart: start, rawBlock: null };
         stack.push(top);
         pending = null;
         break;
@@ -152,12 +156,13 @@ export function parseSource(source: SourceText): ParseResult {
         if (pending !== null) {
           // nginx: a directive not terminated by `;` before `}`.
           report('unexpected "}"', { start, end });
-          top.children.push(finish(pending, null, -1, null, null, -1));
+          takeArgs(pending);
+          nodes.push(finish(pending, null, -1, null, null, -1));
           pending = null;
         }
         if (stack.length === 1) {
           report('unexpected "}"', { start, end });
-          root.children.push(stray(text, start, end));
+          nodes.push(stray(text, start, end));
         } else {
           closeFrame(start);
         }
@@ -168,7 +173,8 @@ export function parseSource(source: SourceText): ParseResult {
   if (pending !== null) {
     if (!eofReported) report('unexpected end of file, expecting ";" or "}"', { start: text.length, end: text.length });
     eofReported = true;
-    top.children.push(finish(pending, null, -1, null, null, -1));
+    takeArgs(pending);
+    nodes.push(finish(pending, null, -1, null, null, -1));
     pending = null;
   }
   if (stack.length > 1) {
@@ -185,7 +191,7 @@ export function parseSource(source: SourceText): ParseResult {
     seen.add(key);
     return true;
   });
-  return { ast: { type: 'config', file, source, children: root.children }, errors: unique };
+  return { ast: { type: 'config', file, source, children: nodes.slice() }, errors: unique };
 }
 
 function skipBlock(stream: TokenStream, openIndex: number): { index: number; closeEnd: number } {
@@ -206,10 +212,34 @@ function stray(text: string, start: number, end: number): Stray {
 }
 
 function makeArg(text: string, start: number, end: number, flags: number): Arg {
-  const raw = text.slice(start, end);
-  // A bare word without `\` is its own value: no second string.
-  const value = (flags & 3) === 0 && raw.indexOf('\\') === -1 ? raw : unescape(text, start, end, flags);
-  return { value, raw, quote: quoteOf(flags), span: { start, end } };
+  if ((flags & 3) === 0) {
+    // A bare word without `\` is its own value: one string, shared with every equal short word.
+    const raw = plainWord(text, start, end);
+    const value = raw.indexOf('\\') === -1 ? raw : unescape(text, start, end, flags);
+    return { value, raw, quote: null, span: { start, end } };
+  }
+  return { value: unescape(text, start, end, flags), raw: text.slice(start, end), quote: quoteOf(flags), span: { start, end } };
+}
+
+/**
+ * Short words repeat (directive names, `on`, `$host`, `16k`): a small direct-mapped cache hands out one
+ * string for equal words, which saves memory, and makes later Map lookups and comparisons cheaper.
+ */
+const WORD_CACHE_SIZE = 4096;
+const MAX_CACHED_WORD = 40;
+const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CACHE_SIZE).fill(undefined);
+
+function plainWord(text: string, start: number, end: number): string {
+  const length = end - start;
+  if (length > MAX_CACHED_WORD) return text.slice(start, end);
+  let h = length;
+  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  const slot = (h ^ (h >>> 15)) & (WORD_CACHE_SIZE - 1);
+  const cached = wordCache[slot];
+  if (cached !== undefined && cached.length === length && text.startsWith(cached, start)) return cached;
+  const word = text.slice(start, end);
+  wordCache[slot] = word;
+  return word;
 }
 
 function makeComment(text: string, start: number, end: number): Comment {

@@ -5,21 +5,30 @@ import type { Directive, Node } from './ast.js';
  * block directives, outermost first; it is the same array for every call, so copy it to keep it.
  */
 export function walk(nodes: readonly Node[], visit: (directive: Directive, parents: readonly Directive[]) => void): void {
+  // The lists being walked and the position in each, as two stacks (no object per block entered).
   const parents: Directive[] = [];
-  const stack: { nodes: readonly Node[]; index: number }[] = [{ nodes, index: 0 }];
-  while (stack.length > 0) {
-    const frame = stack[stack.length - 1] as { nodes: readonly Node[]; index: number };
-    if (frame.index >= frame.nodes.length) {
-      stack.pop();
-      if (stack.length > 0) parents.pop();
+  const lists: (readonly Node[])[] = [];
+  const positions: number[] = [];
+  let list = nodes;
+  let i = 0;
+  for (;;) {
+    if (i >= list.length) {
+      if (lists.length === 0) return;
+      list = lists.pop() as readonly Node[];
+      i = positions.pop() as number;
+      parents.pop();
       continue;
     }
-    const node = frame.nodes[frame.index++] as Node;
+    const node = list[i++] as Node;
     if (node.type !== 'directive') continue;
     visit(node, parents);
-    if (node.block) {
+    const block = node.block;
+    if (block !== null && block.length > 0) {
+      lists.push(list);
+      positions.push(i);
       parents.push(node);
-      stack.push({ nodes: node.block, index: 0 });
+      list = block;
+      i = 0;
     }
   }
 }

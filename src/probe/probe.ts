@@ -3,19 +3,19 @@
  * system resolver (getaddrinfo, which reads /etc/hosts as nginx does at startup). At most `concurrency`
  * connects and lookups run at a time; each waits at most `timeoutMs`, and nothing starts or keeps waiting
  * after the overall deadline. Only the given targets are contacted: the caller takes them from the
- * configuration (see targets.ts).
+ * configuration (see targets.ts). Hostnames are resolved in a child process (resolver.ts) that is killed
+ * when the probe ends, so that a lookup that never returns holds neither the probe nor the process exit.
  */
-import * as dns from 'node:dns';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import { ASYNC_TCP_ERRORS, errnoInfo, errnoOf, type ErrnoInfo } from './errno.js';
+import { inProcessLookup, startSystemResolver, type Lookup, type SystemResolver } from './resolver.js';
 import { formatHostPort, probeKey } from './targets.js';
 import type { AddressProbe, Endpoint, ProbeResult, ProbeTarget, SocketStat } from './types.js';
 
 /** Opens a connection and closes it; rejects with a Node error (`code` set) on failure; aborts on `signal`. */
 export type Connector = (endpoint: Endpoint, signal: AbortSignal) => Promise<void>;
-/** Resolves a hostname to its addresses (system resolver); rejects with `code` ENOTFOUND, EAI_AGAIN, .... */
-export type Lookup = (host: string) => Promise<readonly string[]>;
+export type { Lookup } from './resolver.js';
 export type StatFn = (path: string) => Promise<SocketStat>;
 
 export interface ProbeOptions {
@@ -29,6 +29,7 @@ export interface ProbeOptions {
   readonly onProgress?: (done: number, total: number) => void;
   /** Replaceable for tests. */
   readonly connect?: Connector;
+  /** Default: the system resolver in a child process (startSystemResolver), killed when the probe ends. */
   readonly lookup?: Lookup;
   readonly stat?: StatFn;
   /** The text of /etc/hosts (default: read it; missing = empty). */
@@ -41,6 +42,8 @@ export const DEFAULT_PROBE_CONCURRENCY = 16;
 
 /** An attempt is not started with less time than this left before the deadline. */
 const MIN_ATTEMPT_MS = 10;
+/** How long the resolver child may take to start before lookups run in-process instead. */
+const RESOLVER_START_MS = 5000;
 
 export function defaultDeadlineMs(timeoutMs: number): number {
   return Math.max(30_000, 10 * timeoutMs);
@@ -70,10 +73,8 @@ export const netConnect: Connector = (endpoint, signal) =>
     socket.once('error', (e) => finish(e));
   });
 
-export const systemLookup: Lookup = async (host) => {
-  const found = await dns.promises.lookup(host, { all: true, verbatim: true });
-  return found.map((a) => a.address);
-};
+/** getaddrinfo in this process: cannot be abandoned (see resolver.ts); probe() uses a child unless given a lookup. */
+export const systemLookup: Lookup = inProcessLookup;
 
 export const statSocket: StatFn = async (path) => {
   try {
@@ -150,9 +151,9 @@ export async function probe(targets: readonly ProbeTarget[], options: ProbeOptio
   const now = options.now ?? (() => performance.now());
   const deadline = now() + (options.deadlineMs ?? defaultDeadlineMs(timeoutMs));
   const connect = options.connect ?? netConnect;
-  const lookup = options.lookup ?? systemLookup;
   const stat = options.stat ?? statSocket;
-  const limiter = new Limiter(Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY)));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? DEFAULT_PROBE_CONCURRENCY));
+  const limiter = new Limiter(concurrency);
   let hostsNames: Set<string> | undefined;
   const inHostsFile = (host: string): boolean => (hostsNames ??= hostsFileNames(options.hostsFile ?? readHostsFile())).has(host.toLowerCase());
 
@@ -161,32 +162,82 @@ export async function probe(targets: readonly ProbeTarget[], options: ProbeOptio
     limiter.run(async () => {
       const left = deadline - now();
       if (left < Math.min(MIN_ATTEMPT_MS, timeoutMs)) return { kind: 'skipped' };
-      const budget = Math.min(timeoutMs, left);
-      const controller = new AbortController();
-      let timer: NodeJS.Timeout | undefined;
-      const expired = new Promise<Attempt<T>>((resolve) => {
-        timer = setTimeout(() => {
-          controller.abort();
-          // Cut short by the deadline, the target did not get its full timeout: not a finding.
-          resolve({ kind: budget < timeoutMs ? 'skipped' : 'timeout' });
-        }, budget);
-      });
-      let work: Promise<Attempt<T>>;
-      try {
-        work = op(controller.signal).then(
-          (value): Attempt<T> => ({ kind: 'ok', value }),
-          (error: unknown): Attempt<T> => ({ kind: 'error', error }),
-        );
-      } catch (error) {
-        work = Promise.resolve({ kind: 'error', error });
-      }
-      try {
-        return await Promise.race([work, expired]);
-      } finally {
-        clearTimeout(timer);
-        controller.abort();
-      }
+      return withTimeout(op, Math.min(timeoutMs, left), timeoutMs);
     });
+
+  const { lookup, resolver } = await lookupFor(targets, options, concurrency, Math.max(0, Math.min(RESOLVER_START_MS, deadline - now())));
+  try {
+    return await probeAll(targets, { now, timeoutMs, connect, lookup, stat, attempt, inHostsFile, onProgress: options.onProgress });
+  } finally {
+    resolver?.close();
+  }
+}
+
+type AttemptFn = <T>(op: (signal: AbortSignal) => Promise<T>) => Promise<Attempt<T>>;
+
+/**
+ * Runs `op` for at most `budget` ms, aborting it then; `timeoutMs` is the full per-target timeout (a
+ * budget cut shorter by the deadline makes the result `skipped`, not a `timeout` finding). Never leaves a
+ * timer behind, and never waits for an operation that ignores its abort signal.
+ */
+async function withTimeout<T>(op: (signal: AbortSignal) => Promise<T>, budget: number, timeoutMs: number): Promise<Attempt<T>> {
+  const controller = new AbortController();
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<Attempt<T>>((resolve) => {
+    timer = setTimeout(() => {
+      controller.abort();
+      resolve({ kind: budget < timeoutMs ? 'skipped' : 'timeout' });
+    }, budget);
+  });
+  let work: Promise<Attempt<T>>;
+  try {
+    work = op(controller.signal).then(
+      (value): Attempt<T> => ({ kind: 'ok', value }),
+      (error: unknown): Attempt<T> => ({ kind: 'error', error }),
+    );
+  } catch (error) {
+    work = Promise.resolve({ kind: 'error', error });
+  }
+  try {
+    return await Promise.race([work, expired]);
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+}
+
+/** The given lookup, or, when some target is a hostname, the system resolver's child once it has started. */
+async function lookupFor(targets: readonly ProbeTarget[], options: ProbeOptions, concurrency: number, startMs: number): Promise<{ lookup: Lookup; resolver?: SystemResolver }> {
+  if (options.lookup !== undefined) return { lookup: options.lookup };
+  if (!targets.some((t) => t.kind === 'tcp' && net.isIP(t.host) === 0)) return { lookup: inProcessLookup };
+  const resolver = startSystemResolver(concurrency);
+  // The child's start-up is not charged to the first lookups' timeouts.
+  const started = await withTimeout(() => resolver.ready, startMs, startMs);
+  if (started.kind === 'ok' && started.value) return { lookup: resolver.lookup, resolver };
+  resolver.close();
+  return { lookup: inProcessLookup };
+}
+
+interface ProbeContext {
+  readonly now: () => number;
+  readonly timeoutMs: number;
+  readonly connect: Connector;
+  readonly lookup: Lookup;
+  readonly stat: StatFn;
+  readonly attempt: AttemptFn;
+  readonly inHostsFile: (host: string) => boolean;
+  readonly onProgress: ((done: number, total: number) => void) | undefined;
+}
+
+async function probeAll(targets: readonly ProbeTarget[], context: ProbeContext): Promise<Map<string, ProbeResult>> {
+  const { now, timeoutMs, connect, lookup, stat, attempt, inHostsFile } = context;
+
+  /** stat() is local and takes no slot, but is timed too: a hung file system must not hold the probe. */
+  const statWithin = async (path: string): Promise<SocketStat> => {
+    const result = await withTimeout(() => stat(path), timeoutMs, timeoutMs);
+    if (result.kind === 'ok') return result.value;
+    return { kind: 'unreadable', error: result.kind === 'error' ? errnoOf(result.error) : errnoInfo('ETIMEDOUT') };
+  };
 
   const lookups = new Map<string, Promise<Attempt<readonly string[]>>>();
   const resolveHost = (host: string): Promise<Attempt<readonly string[]>> => {
@@ -215,7 +266,7 @@ export async function probe(targets: readonly ProbeTarget[], options: ProbeOptio
     const started = now();
     const key = probeKey(target);
     if (target.kind === 'unix') {
-      const [st, conn] = await Promise.all([stat(target.path), connectOnce({ path: target.path }, key, 'unix')]);
+      const [st, conn] = await Promise.all([statWithin(target.path), connectOnce({ path: target.path }, key, 'unix')]);
       return { key, target, status: summarize([conn]), addresses: [conn], stat: st, ms: now() - started };
     }
     const listed = net.isIP(target.host) === 0 ? inHostsFile(target.host) : undefined;
@@ -244,7 +295,7 @@ export async function probe(targets: readonly ProbeTarget[], options: ProbeOptio
   const settled = await Promise.all(
     [...unique.values()].map(async (t) => {
       const r = await probeOne(t);
-      options.onProgress?.(++done, unique.size);
+      context.onProgress?.(++done, unique.size);
       return r;
     }),
   );

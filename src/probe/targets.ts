@@ -33,6 +33,28 @@ export function serverProbeTarget(server: UpstreamServer): ProbeTarget | undefin
   return { kind: 'tcp', host: parsed.host, port: parsed.port };
 }
 
+/** A pass --probe leaves out because its target is known only per request, for the caller to list. */
+export interface UnprobedPass {
+  readonly file: string;
+  /** 1-based, of the pass's first argument. */
+  readonly line: number;
+  readonly column: number;
+  /** The directive as written: `proxy_pass http://$backend`. */
+  readonly text: string;
+}
+
+/** The passes whose targets contain variables: nginx evaluates them per request, so the probe cannot know them. */
+export function variablePassesOf(graph: UpstreamGraph): UnprobedPass[] {
+  return graph.passes
+    .filter((site) => site.target.kind === 'variable')
+    .map((site) => {
+      const d = site.node.directive;
+      const at = d.args[0]?.span.start ?? d.nameSpan.start;
+      const { line, column } = site.node.file.source.positionAt(at);
+      return { file: d.file, line, column, text: [d.name, ...d.args.map((a) => a.raw)].join(' ') };
+    });
+}
+
 /** Every target the configuration names, once each, in document order. */
 export function probeTargetsOf(graph: UpstreamGraph): ProbeTarget[] {
   const out = new Map<string, ProbeTarget>();

@@ -3,7 +3,7 @@
  * to print on a terminal.
  */
 import path from 'node:path';
-import type { Finding } from '../engine/types.js';
+import type { Finding, Point } from '../engine/types.js';
 import type { SourceText } from '../source/index.js';
 import type { ReportContext } from './index.js';
 
@@ -15,6 +15,17 @@ export function isPseudoPath(file: string): boolean {
 /** The absolute form of a finding's file (relative names are taken relative to ctx.cwd). */
 export function absolutePath(file: string, cwd: string): string {
   return isPseudoPath(file) ? file : path.resolve(cwd, file);
+}
+
+/**
+ * The path CI services expect: relative to cwd with `/` separators when the file is inside cwd (the checkout),
+ * else absolute (a file no repository view can show, such as /etc/nginx/mime.types).
+ */
+export function repoPath(file: string, cwd: string): string {
+  if (isPseudoPath(file)) return file;
+  const rel = path.relative(cwd, path.resolve(cwd, file));
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) return path.resolve(cwd, file);
+  return rel.split(path.sep).join('/');
 }
 
 /** The path as printed: relative to cwd (with `../` when outside it). */
@@ -63,6 +74,16 @@ export function groupFindings(findings: readonly Finding[], cwd: string): FileGr
   return [...groups.entries()]
     .sort(([a], [b]) => compareStrings(a, b))
     .map(([file, group]) => ({ file, key: group.key, findings: group.findings.sort(compareFindings) }));
+}
+
+/** Findings in report order: files by absolute path, findings by position (groupFindings, flattened). */
+export function sortedFindings(findings: readonly Finding[], cwd: string): Finding[] {
+  return groupFindings(findings, cwd).flatMap((group) => group.findings);
+}
+
+/** The last line a span covers: a span that ends at the start of a line (after a line break) ends on the line before. */
+export function lastLine(start: Point, end: Point): number {
+  return end.line > start.line && end.column === 1 ? end.line - 1 : Math.max(start.line, end.line);
 }
 
 export function sortPaths(paths: Iterable<string>): string[] {

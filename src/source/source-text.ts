@@ -109,15 +109,21 @@ export class SourceText {
   }
 }
 
+/** Offsets where lines start: counted first, then filled, so a 50 MB file needs no growing array of numbers. */
 function computeLineStarts(text: string): Int32Array {
-  const starts: number[] = [0];
   const length = text.length;
+  let count = 1;
   for (let i = 0; i < length; i++) {
     const ch = text.charCodeAt(i);
-    if (ch === 10) starts.push(i + 1);
-    else if (ch === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) count++;
   }
-  return Int32Array.from(starts);
+  const starts = new Int32Array(count);
+  let n = 1;
+  for (let i = 0; i < length; i++) {
+    const ch = text.charCodeAt(i);
+    if (ch === 10 || (ch === 13 && text.charCodeAt(i + 1) !== 10)) starts[n++] = i + 1;
+  }
+  return starts;
 }
 
 export function detectLineEnding(text: string): LineEnding {

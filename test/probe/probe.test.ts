@@ -9,10 +9,11 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createMemoryHost, loadConfig } from '../../src/include/index.js';
 import { ScopeModel, UpstreamGraph } from '../../src/model/index.js';
 import {
+  defaultDeadlineMs,
   errnoInfo,
   hostsFileNames,
   nginxConnectLog,
@@ -21,6 +22,7 @@ import {
   probeTargetsOf,
   type Connector,
   type Endpoint,
+  type ProbeResult,
   type ProbeTarget,
 } from '../../src/probe/index.js';
 
@@ -142,8 +144,11 @@ describe('probe: real sockets', () => {
   });
 });
 
-/** A connector that records what it was asked to open, answers per address, and counts connects in flight. */
-function fakeConnector(answer: (e: Endpoint) => 'ok' | 'never' | string, delayMs = 0): Connector & { calls: string[]; peak: number } {
+/**
+ * A connector that records what it was asked to open, answers per address after `delayMs`, counts connects
+ * in flight (`peak`) and those abandoned through their abort signal (`aborted`).
+ */
+function fakeConnector(answer: (e: Endpoint) => 'ok' | 'never' | string, delayMs = 0): Connector & { calls: string[]; peak: number; aborted: number; inFlight: () => number } {
   let active = 0;
   const calls: string[] = [];
   const connector = Object.assign(
@@ -152,54 +157,89 @@ function fakeConnector(answer: (e: Endpoint) => 'ok' | 'never' | string, delayMs
       active++;
       connector.peak = Math.max(connector.peak, active);
       return new Promise<void>((resolve, reject) => {
+        let finished = false;
         const done = (error?: Error): void => {
+          if (finished) return;
+          finished = true;
           active--;
           if (error) reject(error);
           else resolve();
         };
-        signal.addEventListener('abort', () => done(new Error('aborted')), { once: true });
+        signal.addEventListener('abort', () => (finished ? undefined : (connector.aborted++, done(new Error('aborted')))), { once: true });
         const a = answer(endpoint);
         if (a === 'never') return;
         setTimeout(() => done(a === 'ok' ? undefined : Object.assign(new Error(a), { code: a })), delayMs);
       });
     },
-    { calls, peak: 0 },
+    { calls, peak: 0, aborted: 0, inFlight: () => active },
   );
   return connector;
 }
 
 const tcpTargets = (n: number, base = 20000): ProbeTarget[] => Array.from({ length: n }, (_, i) => ({ kind: 'tcp', host: '127.0.0.1', port: base + i }));
 
-describe('probe: timeouts, deadline, concurrency (injected connector)', () => {
-  it('a target that never answers times out after the per-target timeout: 110, as nginx logs a connect timeout', async () => {
-    const started = Date.now();
-    const results = await probe([{ kind: 'tcp', host: '127.0.0.1', port: 1 }], { timeoutMs: 80, connect: fakeConnector(() => 'never') });
-    const elapsed = Date.now() - started;
-    const r = results.get('127.0.0.1:1');
+/** probe() on fake timers: `settled()` says whether it has finished at the current fake time. */
+function startProbe(targets: ProbeTarget[], options: Parameters<typeof probe>[1]): { result: Promise<Map<string, ProbeResult>>; settled: () => boolean } {
+  let done = false;
+  const result = probe(targets, { now: () => Date.now(), hostsFile: '', ...options }).then((r) => ((done = true), r));
+  return { result, settled: () => done };
+}
+
+describe('probe: timeouts, deadline, concurrency (injected connector and lookup, fake timers)', () => {
+  beforeEach(() => void vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] }));
+  afterEach(() => void vi.useRealTimers());
+
+  it('a target that never answers is abandoned exactly at the per-target timeout: 110, as nginx logs a connect timeout', async () => {
+    const connector = fakeConnector(() => 'never');
+    const run = startProbe([{ kind: 'tcp', host: '127.0.0.1', port: 1 }], { timeoutMs: 1000, connect: connector });
+    await vi.advanceTimersByTimeAsync(999);
+    expect(run.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(run.settled()).toBe(true);
+    const r = (await run.result).get('127.0.0.1:1');
     expect(r?.status).toBe('unreachable');
     expect(r?.addresses[0]).toMatchObject({ outcome: 'timeout', error: { errno: 110, text: '110: Connection timed out' } });
     expect(r?.addresses[0]?.log).toBe('upstream timed out (110: Connection timed out) while connecting to upstream');
-    expect(elapsed).toBeGreaterThanOrEqual(75);
-    expect(elapsed).toBeLessThan(1000);
+    // The connect was told to give up (the real connector destroys its socket), and no timer is left behind.
+    expect(connector.aborted).toBe(1);
+    expect(connector.inFlight()).toBe(0);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('the overall deadline: nothing starts after it, and a target cut short by it is skipped, not a timeout', async () => {
     const connector = fakeConnector(() => 'never');
-    const started = Date.now();
-    const results = await probe(tcpTargets(10), { timeoutMs: 200, deadlineMs: 500, concurrency: 2, connect: connector });
-    const elapsed = Date.now() - started;
-    const statuses = [...results.values()].map((r) => r.status);
+    const run = startProbe(tcpTargets(10), { timeoutMs: 200, deadlineMs: 500, concurrency: 2, connect: connector });
+    await vi.advanceTimersByTimeAsync(499);
+    expect(run.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(run.settled()).toBe(true);
+    const statuses = [...(await run.result).values()].map((r) => r.status);
     // Two rounds of two get their full 200ms (timeouts); the third round has 100ms left (skipped); the rest never start.
     expect(statuses.filter((s) => s === 'unreachable')).toHaveLength(4);
     expect(statuses.filter((s) => s === 'skipped')).toHaveLength(6);
     expect(connector.calls).toHaveLength(6);
-    expect(elapsed).toBeGreaterThanOrEqual(490);
-    expect(elapsed).toBeLessThan(1200);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('the default overall deadline is 30s, or ten timeouts when longer, whatever the number of targets', async () => {
+    expect(defaultDeadlineMs(1000)).toBe(30_000);
+    expect(defaultDeadlineMs(5000)).toBe(50_000);
+    const connector = fakeConnector(() => 'never');
+    const run = startProbe(tcpTargets(25), { timeoutMs: 5000, concurrency: 1, connect: connector });
+    await vi.advanceTimersByTimeAsync(49_999);
+    expect(run.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(run.settled()).toBe(true);
+    const statuses = [...(await run.result).values()].map((r) => r.status);
+    expect(statuses.filter((s) => s === 'unreachable')).toHaveLength(10);
+    expect(statuses.filter((s) => s === 'skipped')).toHaveLength(15);
   });
 
   it('never more connects in flight than the concurrency', async () => {
     const connector = fakeConnector(() => 'ok', 15);
-    const results = await probe(tcpTargets(40), { concurrency: 5, connect: connector });
+    const run = startProbe(tcpTargets(40), { concurrency: 5, connect: connector });
+    await vi.runAllTimersAsync();
+    const results = await run.result;
     expect(connector.peak).toBe(5);
     expect(connector.calls).toHaveLength(40);
     expect([...results.values()].every((r) => r.status === 'ok')).toBe(true);
@@ -207,24 +247,47 @@ describe('probe: timeouts, deadline, concurrency (injected connector)', () => {
 
   it('the default concurrency is 16', async () => {
     const connector = fakeConnector(() => 'ok', 15);
-    await probe(tcpTargets(50), { connect: connector });
+    const run = startProbe(tcpTargets(50), { connect: connector });
+    await vi.runAllTimersAsync();
+    await run.result;
     expect(connector.peak).toBe(16);
+  });
+
+  it('lookups and connects share the concurrency limit', async () => {
+    let active = 0;
+    let peak = 0;
+    const track = <T>(value: T, ms: number): Promise<T> => {
+      peak = Math.max(peak, ++active);
+      return new Promise((resolve) => setTimeout(() => (active--, resolve(value)), ms));
+    };
+    const targets: ProbeTarget[] = [...tcpTargets(6), ...Array.from({ length: 6 }, (_, i): ProbeTarget => ({ kind: 'tcp', host: `app${i}.internal`, port: 80 }))];
+    const run = startProbe(targets, {
+      concurrency: 3,
+      connect: () => track(undefined, 10),
+      lookup: (host) => track([`127.0.0.${Number(host.slice(3, 4)) + 2}`], 25),
+    });
+    await vi.runAllTimersAsync();
+    const results = await run.result;
+    expect(peak).toBe(3);
+    expect([...results.values()].every((r) => r.status === 'ok')).toBe(true);
   });
 
   it('reports progress once per target', async () => {
     const seen: string[] = [];
-    await probe(tcpTargets(5), { connect: fakeConnector(() => 'ok'), onProgress: (done, total) => seen.push(`${done}/${total}`) });
+    const run = startProbe(tcpTargets(5), { connect: fakeConnector(() => 'ok'), onProgress: (done, total) => seen.push(`${done}/${total}`) });
+    await vi.runAllTimersAsync();
+    await run.result;
     expect(seen).toEqual(['1/5', '2/5', '3/5', '4/5', '5/5']);
   });
 
-  it('DNS: a name that does not resolve, a lookup that never answers, a name in /etc/hosts', async () => {
+  it('DNS: a name that does not resolve, a lookup that never answers (abandoned at the timeout), a name in /etc/hosts', async () => {
     const lookup = (host: string): Promise<readonly string[]> => {
       if (host === 'gone.internal') return Promise.reject(Object.assign(new Error('getaddrinfo ENOTFOUND'), { code: 'ENOTFOUND' }));
       if (host === 'slow.internal') return new Promise(() => undefined);
       return Promise.resolve(['127.0.0.1', '::1']);
     };
     const connector = fakeConnector((e) => ('host' in e && e.host === '::1' ? 'ECONNREFUSED' : 'ok'));
-    const results = await probe(
+    const run = startProbe(
       [
         { kind: 'tcp', host: 'gone.internal', port: 80 },
         { kind: 'tcp', host: 'slow.internal', port: 80 },
@@ -232,26 +295,56 @@ describe('probe: timeouts, deadline, concurrency (injected connector)', () => {
       ],
       { timeoutMs: 50, lookup, connect: connector, hostsFile: '127.0.0.1 localhost\n127.0.0.1 app.internal app # local\n# 10.0.0.1 gone.internal\n' },
     );
+    await vi.advanceTimersByTimeAsync(49);
+    expect(run.settled()).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(run.settled()).toBe(true);
+    const results = await run.result;
     expect(results.get('gone.internal:80')).toMatchObject({ status: 'unresolved', dnsError: 'host not found', inHostsFile: false, addresses: [] });
     expect(results.get('slow.internal:80')).toMatchObject({ status: 'unresolved', dnsError: 'no answer within 50ms' });
     const app = results.get('app.internal:8080');
     expect(app).toMatchObject({ status: 'partial', inHostsFile: true });
     expect(app?.addresses.map((a) => `${a.address} ${a.outcome}`)).toEqual(['127.0.0.1:8080 ok', '[::1]:8080 failed']);
-    // Only the addresses the name resolved to were contacted.
+    // Only the addresses the name resolved to were contacted; nothing waits on the lookup that never returns.
     expect(connector.calls.sort()).toEqual(['127.0.0.1:8080', '::1:8080']);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a lookup that never returns takes its slot only until the timeout: the targets behind it still get probed', async () => {
+    const connector = fakeConnector(() => 'ok');
+    const run = startProbe([{ kind: 'tcp', host: 'slow.internal', port: 80 }, ...tcpTargets(3)], { timeoutMs: 100, concurrency: 1, lookup: () => new Promise(() => undefined), connect: connector });
+    await vi.advanceTimersByTimeAsync(99);
+    expect(connector.calls).toEqual([]);
+    await vi.runAllTimersAsync();
+    const results = await run.result;
+    expect(results.get('slow.internal:80')?.dnsError).toBe('no answer within 100ms');
+    expect(connector.calls).toHaveLength(3);
+    expect([...results.values()].filter((r) => r.status === 'ok')).toHaveLength(3);
+  });
+
+  it('a stat() that never returns is abandoned at the timeout too (a hung file system)', async () => {
+    const run = startProbe([{ kind: 'unix', path: '/run/app.sock' }], { timeoutMs: 300, connect: fakeConnector(() => 'ok'), stat: () => new Promise(() => undefined) });
+    await vi.advanceTimersByTimeAsync(300);
+    expect(run.settled()).toBe(true);
+    const r = (await run.result).get('unix:/run/app.sock');
+    expect(r?.status).toBe('ok');
+    expect(r?.stat).toEqual({ kind: 'unreadable', error: errnoInfo('ETIMEDOUT') });
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('each target once, each hostname looked up once', async () => {
     let lookups = 0;
     const connector = fakeConnector(() => 'ok');
-    const results = await probe(
+    const run = startProbe(
       [
         { kind: 'tcp', host: 'app.internal', port: 80 },
         { kind: 'tcp', host: 'app.internal', port: 80 },
         { kind: 'tcp', host: 'app.internal', port: 81 },
       ],
-      { connect: connector, lookup: async () => (lookups++, ['127.0.0.1']), hostsFile: '' },
+      { connect: connector, lookup: async () => (lookups++, ['127.0.0.1']) },
     );
+    await vi.runAllTimersAsync();
+    const results = await run.result;
     expect([...results.keys()]).toEqual(['app.internal:80', 'app.internal:81']);
     expect(lookups).toBe(1);
     expect(connector.calls).toEqual(['127.0.0.1:80', '127.0.0.1:81']);

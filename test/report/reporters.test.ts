@@ -367,7 +367,7 @@ describe('json', () => {
 
 describe('formatFindings', () => {
   it('knows every format and does not depend on the input order', () => {
-    expect(REPORT_FORMATS).toEqual(['stylish', 'compact', 'json']);
+    expect(REPORT_FORMATS).toEqual(['stylish', 'compact', 'json', 'sarif', 'github', 'gitlab', 'checkstyle', 'junit']);
     const reversed = [...all].reverse();
     for (const format of REPORT_FORMATS) {
       expect(formatFindings(format, reversed, ctx({ files: [MAIN] }))).toBe(formatFindings(format, all, ctx({ files: [MAIN] })));

@@ -1,0 +1,144 @@
+#!/usr/bin/env node
+// Bundles the compiled CLI (dist/src/cli/main.js and everything it imports, dependencies included) into one
+// script, dist/src/cli/main.bundle.cjs, which bin/ngxlint.js runs instead of ~180 separate ES modules:
+// compiling and linking those cost more than the lint of a small file (startup time is a budget, issue 8).
+//
+//   npm run build        (tsc, then this script)
+//   node scripts/bundle.mjs   (after tsc: it reads dist/, not src/)
+//
+// The bundle is a CommonJS function body, run by bin/ngxlint.js through vm.Script so that V8's code cache
+// can be kept next to it (Node 20 has no module compile cache). Its first line is `// ngxlint bundle <hash>`:
+// the loader names the cache file after that hash, so a cache can only ever be used with the bundle it was
+// made from. This script ends by running the bundle once on a small configuration, which checks that it
+// works and leaves a cache for the Node version that built it (another version writes its own on first run).
+//
+// The bundle lives in dist/src/cli/ so that `import.meta.url`-relative paths in the sources (package.json,
+// rules/*/README.md, src/model/directives.generated.json) resolve as they do from dist/src/<dir>/: every
+// module that uses `import.meta` must sit one directory below dist/src/, which the build checks.
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const entry = path.join(root, 'dist/src/cli/main.js');
+const outDir = path.join(root, 'dist/src/cli');
+const outFile = path.join(outDir, 'main.bundle.cjs');
+/** Passed in by the loader's wrapper function (bin/ngxlint.js), in place of `import.meta.url`. */
+const META_URL = '__ngxlint_bundle_url';
+
+if (!existsSync(entry)) {
+  console.error(`bundle: ${path.relative(root, entry)} not found; run tsc first (npm run build)`);
+  process.exit(1);
+}
+
+/**
+ * string-width (yargs, cliui and wrap-ansi each bring a copy) creates an Intl.Segmenter when it is loaded, and
+ * its first call compiles Unicode property regexes: tens of milliseconds, paid by every command that is not the
+ * default one, because yargs renders their help up front in case it is needed. Importers get a stand-in that
+ * answers for printable ASCII, where every copy returns the length (test/cli/startup.test.ts checks that), and
+ * loads the real module on the first other string.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(build) {
+    build.onResolve({ filter: /^string-width$/ }, async (args) => {
+      if (args.pluginData === 'real') return undefined;
+      const real = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'real' });
+      return real.errors.length > 0 ? { errors: real.errors } : { path: real.path, namespace: 'lazy-string-width' };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
+      contents: [
+        'let real;',
+        'export default function stringWidth(string, options) {',
+        '  if (typeof string === "string" && /^[\\x20-\\x7e]*$/.test(string)) return string.length;',
+        `  real ??= require(${JSON.stringify(args.path)}).default;`,
+        '  return real(string, options);',
+        '}',
+        '',
+      ].join('\n'),
+      resolveDir: path.dirname(args.path),
+      loader: 'js',
+    }));
+  },
+};
+
+const result = await esbuild.build({
+  absWorkingDir: root,
+  entryPoints: [entry],
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  write: false,
+  metafile: true,
+  logLevel: 'warning',
+  define: { 'import.meta.url': META_URL },
+  plugins: [lazyStringWidth],
+  legalComments: 'none',
+});
+
+// In the bundle, import.meta.url is the bundle's URL. That is right for module resolution (createRequire) and
+// for paths relative to a module one directory below dist/src/, like the bundle; anything else must be vetted.
+const VETTED = [
+  /node_modules\/yargs-parser\/build\/lib\/index\.js$/, // createRequire
+  /node_modules\/yargs\/lib\/platform-shims\/esm\.mjs$/, // its locales: copied below
+  /node_modules\/yargs\/build\/lib\/utils\/apply-extends\.js$/, // import.meta.resolve: yargs .config() "extends", unused
+];
+const RELATIVE_TO_MODULE = /new URL\([^;]*import\.meta\.url|fileURLToPath\(import\.meta\.url\)|import\.meta\.(?!url\b)/;
+const unvetted = Object.keys(result.metafile.inputs)
+  .filter((input) => !input.startsWith('lazy-string-width:'))
+  .map((input) => input.split(path.sep).join('/'))
+  .filter((file) => !VETTED.some((ok) => ok.test(file)))
+  .filter((file) => {
+    const text = readFileSync(path.join(root, file), 'utf8');
+    if (!text.includes('import.meta')) return false;
+    return file.startsWith('node_modules/') || (RELATIVE_TO_MODULE.test(text) && !/^dist\/src\/[^/]+\/[^/]+\.js$/.test(file));
+  });
+if (unvetted.length > 0) {
+  console.error(`bundle: these modules use import.meta in a way the bundle (${path.relative(root, outFile)}) would change:\n  ${unvetted.join('\n  ')}`);
+  process.exit(1);
+}
+
+// yargs reads its message translations (used under e.g. LANG=de_DE) from `../../../locales` relative to its
+// shim's file, which in the bundle is dist/src/cli/main.bundle.cjs: dist/locales gets a copy of them.
+const yargsDir = path.dirname(createRequire(import.meta.url).resolve('yargs/package.json'));
+const shim = readFileSync(path.join(yargsDir, 'lib/platform-shims/esm.mjs'), 'utf8');
+if (!shim.includes("const __dirname = fileURLToPath(import.meta.url);") || !shim.includes("resolve(__dirname, '../../../locales')")) {
+  console.error('bundle: yargs no longer finds its locales at ../../../locales from its shim; update the locales copy in scripts/bundle.mjs');
+  process.exit(1);
+}
+const locales = path.join(root, 'dist/locales');
+rmSync(locales, { recursive: true, force: true });
+cpSync(path.join(yargsDir, 'locales'), locales, { recursive: true });
+
+// Strict mode throughout, as the ES modules it is made of had.
+const body = `"use strict";\n${result.outputFiles[0].text}`;
+// esbuild turns every import() of a bundled module into a plain call; one it could not resolve would stay, and
+// fail at run time: vm.Script has no module loader behind it.
+if (/(^|[^\w$.])import\s*\(/m.test(body)) {
+  console.error('bundle: the bundle still contains an import() call, which cannot run under vm.Script; make it a static import or a createRequire() call');
+  process.exit(1);
+}
+const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
+// Replaced atomically: a CLI starting meanwhile (a test, an editor) reads the old bundle or the new one.
+const temp = `${outFile}.${process.pid}.tmp`;
+writeFileSync(temp, `// ngxlint bundle ${hash}\n${body}`);
+renameSync(temp, outFile);
+for (const old of readdirSync(outDir)) if (old.endsWith('.v8cache')) rmSync(path.join(outDir, old), { force: true });
+console.log(`bundle: ${path.relative(root, outFile)} (${Object.keys(result.metafile.inputs).length} modules, ${Math.round(body.length / 1024)} KB)`);
+
+// Smoke test, which also writes the code cache: the example covers the common path (config, parse, rules,
+// backend files, stylish report).
+const smoke = spawnSync(process.execPath, [path.join(root, 'bin/ngxlint.js'), '--no-color', 'examples/reverse-proxy'], { cwd: root, encoding: 'utf8', env: { ...process.env, NGXLINT_NO_BUNDLE: '' } });
+if (smoke.status !== 0 && smoke.status !== 1) {
+  console.error(`bundle: the bundled CLI failed on examples/reverse-proxy (exit ${smoke.status}):\n${smoke.stderr}`);
+  process.exit(1);
+}
+if (!readdirSync(outDir).some((f) => f.startsWith(`main.bundle.cjs.${hash}.`) && f.endsWith('.v8cache'))) {
+  console.error('bundle: the smoke run did not go through the bundle (no code cache was written)');
+  process.exit(1);
+}

@@ -1,0 +1,45 @@
+/**
+ * Fingerprints that let code-scanning and code-quality services match a finding across runs: built from
+ * what the finding is about (rule, file, the flagged line's text and the flagged text itself), never from its
+ * line number, so that inserting lines above it keeps the fingerprint.
+ */
+import { createHash } from 'node:crypto';
+import type { Finding } from '../engine/types.js';
+import type { ReportContext } from './index.js';
+import { absolutePath, findSource, repoPath } from './shared.js';
+
+/** The key under SARIF's `partialFingerprints`; bump the version when the recipe changes. */
+export const FINGERPRINT_KEY = 'ngxlintFingerprint/v1';
+
+/** Whitespace runs collapse to one space, so that re-indenting a line keeps its fingerprint. */
+function normalize(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+/** What a finding is about: its rule, file, flagged line and flagged text (the message when there is no source). */
+function contentKey(finding: Finding, ctx: ReportContext): string {
+  const source = findSource(ctx, finding.file, absolutePath(finding.file, ctx.cwd));
+  const parts = [finding.ruleId, repoPath(finding.file, ctx.cwd)];
+  if (source === undefined) parts.push('', normalize(finding.message));
+  else {
+    const line = source.lineText(source.lineAt(finding.span.start));
+    const flagged = source.text.slice(finding.span.start, finding.span.end).split(/\r\n|\r|\n/)[0] ?? '';
+    parts.push(normalize(line), normalize(flagged));
+  }
+  return parts.join('\u0000');
+}
+
+/**
+ * One fingerprint per finding, in the order given (which must be report order: sortedFindings()). Findings
+ * with the same content are told apart by their occurrence index in that order, so every fingerprint in a
+ * report is distinct.
+ */
+export function fingerprints(findings: readonly Finding[], ctx: ReportContext): string[] {
+  const seen = new Map<string, number>();
+  return findings.map((finding) => {
+    const key = contentKey(finding, ctx);
+    const occurrence = seen.get(key) ?? 0;
+    seen.set(key, occurrence + 1);
+    return createHash('sha256').update(`${key}\u0000${occurrence}`).digest('hex').slice(0, 32);
+  });
+}
