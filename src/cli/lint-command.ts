@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { overlayHost, pathMatches, type Host } from '../include/index.js';
 import { ConfigError, loadResolvedConfig, printableConfig, type RuleInfo } from '../engine/config.js';
 import { lint, listProbeTargets, type LintRequest, type LintResult } from '../engine/lint.js';
+import type { UnprobedPass } from '../probe/index.js';
 import type { FixMode } from './fix-command.js';
 import type { AnyRule } from '../engine/rule.js';
 import type { RuleLevel } from '../engine/types.js';
@@ -51,6 +52,8 @@ export interface LintCommandOptions {
   /** `--probe-timeout`: ms, or an nginx time (`500ms`, `2s`). */
   readonly probeTimeout?: string | undefined;
   readonly probeConcurrency?: number | undefined;
+  /** `--probe-budget`: the whole probe, ms or an nginx time; default 30s or ten timeouts. */
+  readonly probeBudget?: string | undefined;
   /** Show a progress line on stderr (a terminal) while probing more than 20 addresses. */
   readonly probeProgress?: boolean;
 }
@@ -229,36 +232,44 @@ const PROGRESS_MIN_TARGETS = 20;
 interface ProbeSettings {
   readonly timeoutMs: number;
   readonly concurrency: number;
+  /** The whole probe. */
+  readonly budgetMs: number;
 }
 
-/** --probe-timeout and --probe-concurrency, validated; undefined without --probe; a message when invalid. */
+/** Milliseconds (a bare number) or an nginx time, from 1ms to 10m; undefined when invalid. */
+function parseProbeTime(given: string): number | undefined {
+  const raw = given.trim();
+  // A bare number is milliseconds here (nginx would read seconds); anything else is an nginx time.
+  const time = /^\d+$/.test(raw) ? undefined : parseTime(raw, 'ms');
+  const parsed = time === undefined ? Number(raw) : time.ok ? time.value.ms : undefined;
+  return parsed === undefined || raw === '' || !Number.isFinite(parsed) || parsed < 1 || parsed > 600_000 ? undefined : parsed;
+}
+
+/** --probe-timeout, --probe-concurrency and --probe-budget, validated; undefined without --probe; a message when invalid. */
 function parseProbeOptions(options: LintCommandOptions): ProbeSettings | undefined | string {
   if (options.probe !== true) {
-    if (options.probeTimeout !== undefined || options.probeConcurrency !== undefined) return '--probe-timeout and --probe-concurrency need --probe';
+    if (options.probeTimeout !== undefined || options.probeConcurrency !== undefined || options.probeBudget !== undefined) return '--probe-timeout, --probe-concurrency and --probe-budget need --probe';
     return undefined;
   }
-  let timeoutMs = DEFAULT_PROBE_TIMEOUT_MS;
-  if (options.probeTimeout !== undefined) {
-    const raw = options.probeTimeout.trim();
-    // A bare number is milliseconds here (nginx would read seconds); anything else is an nginx time.
-    const time = /^\d+$/.test(raw) ? undefined : parseTime(raw, 'ms');
-    const parsed = time === undefined ? Number(raw) : time.ok ? time.value.ms : undefined;
-    if (parsed === undefined || raw === '' || !Number.isFinite(parsed) || parsed < 1 || parsed > 600_000) return `invalid --probe-timeout "${options.probeTimeout}" (expected milliseconds or a time such as 500ms or 2s, at most 10m)`;
-    timeoutMs = parsed;
-  }
+  const timeoutMs = options.probeTimeout === undefined ? DEFAULT_PROBE_TIMEOUT_MS : parseProbeTime(options.probeTimeout);
+  if (timeoutMs === undefined) return `invalid --probe-timeout "${options.probeTimeout}" (expected milliseconds or a time such as 500ms or 2s, at most 10m)`;
   const concurrency = options.probeConcurrency ?? DEFAULT_PROBE_CONCURRENCY;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 1024) return `invalid --probe-concurrency "${String(options.probeConcurrency)}" (expected a whole number from 1 to 1024)`;
-  return { timeoutMs, concurrency };
+  const budgetMs = options.probeBudget === undefined ? defaultDeadlineMs(timeoutMs) : parseProbeTime(options.probeBudget);
+  if (budgetMs === undefined) return `invalid --probe-budget "${options.probeBudget}" (expected milliseconds or a time such as 10s or 1m, at most 10m)`;
+  return { timeoutMs, concurrency, budgetMs };
 }
 
 /** Probes the addresses the configurations name; a summary (and a progress line on a terminal) on stderr. */
 async function runProbe(request: LintRequest, settings: ProbeSettings, progress: boolean, io: CliIo): Promise<ReadonlyMap<string, ProbeResult>> {
-  const targets = listProbeTargets(request);
+  const unprobed: UnprobedPass[] = [];
+  const targets = listProbeTargets(request, unprobed);
   const draw = progress && targets.length > PROGRESS_MIN_TARGETS;
   const started = Date.now();
   const results = await probe(targets, {
     timeoutMs: settings.timeoutMs,
     concurrency: settings.concurrency,
+    deadlineMs: settings.budgetMs,
     ...(draw ? { onProgress: (done: number, total: number) => io.stderr(`\r${probeProgressLine(done, total)}`) } : {}),
   });
   if (draw) io.stderr('\r\x1b[K');
@@ -266,9 +277,10 @@ async function runProbe(request: LintRequest, settings: ProbeSettings, progress:
   const failed = all.filter((r) => r.status !== 'ok' && r.status !== 'skipped').length;
   io.stderr(`ngxlint: probed ${all.length} address${all.length === 1 ? '' : 'es'} in ${Date.now() - started}ms: ${failed} with problems\n`);
   const skipped = all.filter((r) => r.status === 'skipped');
-  if (skipped.length > 0) {
-    const deadline = defaultDeadlineMs(settings.timeoutMs) / 1000;
-    io.stderr(`ngxlint: not probed before the overall deadline (${deadline}s): ${skipped.map((r) => r.key).join(', ')}\n`);
+  if (skipped.length > 0) io.stderr(`ngxlint: not probed before the overall deadline (${settings.budgetMs / 1000}s, --probe-budget): ${skipped.map((r) => r.key).join(', ')}\n`);
+  if (unprobed.length > 0) {
+    const where = unprobed.map((p) => `${path.relative(io.cwd, p.file) || p.file}:${p.line}:${p.column} (${p.text})`);
+    io.stderr(`ngxlint: not probed, the target is known only per request (variables): ${where.join(', ')}\n`);
   }
   return results;
 }

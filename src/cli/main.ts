@@ -61,7 +61,8 @@ export async function run(argv: readonly string[], given?: CliIo): Promise<numbe
           .option('root', { type: 'string', describe: 'Look for backend files in the standard locations under this directory (default / for configs under /etc/nginx)' })
           .option('probe', { type: 'boolean', default: false, describe: 'Connect to every backend address and socket the config names (upstream-unreachable)' })
           .option('probe-timeout', { type: 'string', describe: 'Per connect and DNS lookup: milliseconds, or an nginx time such as 500ms or 2s (default 1s)' })
-          .option('probe-concurrency', { type: 'number', describe: 'Connects and lookups in flight at once (default 16)' }),
+          .option('probe-concurrency', { type: 'number', describe: 'Connects and lookups in flight at once (default 16)' })
+          .option('probe-budget', { type: 'string', describe: 'The whole probe at most: milliseconds or an nginx time (default 30s, or ten --probe-timeout when longer)' }),
       (args) => {
         action = async () =>
           (await import('./lint-command.js')).lintCommand(
@@ -94,6 +95,7 @@ export async function run(argv: readonly string[], given?: CliIo): Promise<numbe
               probe: args.probe,
               probeTimeout: args['probe-timeout'],
               probeConcurrency: args['probe-concurrency'],
+              probeBudget: args['probe-budget'],
               probeProgress,
             },
             await loadRules(),

@@ -15,7 +15,7 @@ import { applySuppressions } from './suppressions.js';
 import type { AnyRule } from './rule.js';
 import type { ResolvedConfig } from './config.js';
 import { loadBackends, type BackendInventory } from '../backends/index.js';
-import { probeKey, probeTargetsOf, type HostState, type ProbeResult, type ProbeTarget } from '../probe/index.js';
+import { probeKey, probeTargetsOf, variablePassesOf, type HostState, type ProbeResult, type ProbeTarget, type UnprobedPass } from '../probe/index.js';
 import type { Finding } from './types.js';
 
 export interface LintRequest {
@@ -59,12 +59,20 @@ export interface LintResult {
 
 /**
  * The TCP and unix targets named by the configurations a lint of `request` would load (pass sites and
- * upstream servers, without variables): what --probe may connect to, and nothing else.
+ * upstream servers, without variables): what --probe may connect to, and nothing else. The passes left out
+ * because their targets have variables go to `unprobed`, when given.
  */
-export function listProbeTargets(request: LintRequest): ProbeTarget[] {
+export function listProbeTargets(request: LintRequest, unprobed?: UnprobedPass[]): ProbeTarget[] {
   const targets = new Map<string, ProbeTarget>();
+  const seen = new Set<string>();
   lint({ ...request, rules: [], probes: undefined }, (model) => {
-    for (const t of probeTargetsOf(new UpstreamGraph(model))) if (!targets.has(probeKey(t))) targets.set(probeKey(t), t);
+    const graph = new UpstreamGraph(model);
+    for (const t of probeTargetsOf(graph)) if (!targets.has(probeKey(t))) targets.set(probeKey(t), t);
+    if (unprobed === undefined) return;
+    for (const p of variablePassesOf(graph)) {
+      const key = `${p.file}:${p.line}:${p.column}`;
+      if (!seen.has(key)) (seen.add(key), unprobed.push(p));
+    }
   });
   return [...targets.values()];
 }

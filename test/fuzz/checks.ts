@@ -34,6 +34,8 @@ function checkPoint(f: Finding, what: 'start' | 'end', source: SourceText): void
 /** Findings are well-formed: known file, span inside the text, positions that match, edits that apply. */
 export function checkFindings(result: LintResult): void {
   const texts = [...result.sources.values()].map((s) => s.text);
+  // loadBackends turns a reader's exception into a note: a backend reader crashed.
+  for (const n of result.notes) if (/could not be read as/.test(n.message)) fail(`${n.file}: ${n.message}`);
   for (const f of result.findings) {
     if (f.ruleId === 'internal-error') fail(`a rule crashed: ${f.message}`);
     if (f.message.trim() === '') fail(`${where(f)}: empty message`);

@@ -24,6 +24,7 @@ export type Mutation =
   | ({ readonly kind: 'long'; readonly shape: 'token' | 'args' | 'quoted' | 'comment' | 'line'; /** Characters; statements for `line`. */ readonly length: number } & At)
   | ({ readonly kind: 'include'; readonly target: string } & At)
   | ({ readonly kind: 'directive'; readonly text: string } & At)
+  | ({ readonly kind: 'suppress'; readonly text: string } & At)
   /** The whole file's line endings rewritten: CRLF (Windows editors) or CR. */
   | { readonly kind: 'eol'; readonly to: '\r\n' | '\r' };
 
@@ -91,6 +92,18 @@ const directiveText: fc.Arbitrary<string> = fc
   .tuple(fc.constantFrom(...DIRECTIVE_NAMES), fc.array(fc.constantFrom(...VALUES), { maxLength: 4 }), fc.constantFrom(';', ' {', ' { }', '', ';\n'))
   .map(([name, args, end]) => `\n${[name, ...args].join(' ')}${end}\n`);
 
+const RULE_NAMES = ['upstream-timeout-missing', 'no-custom-502-page', 'localhost-dual-stack', 'unknown-directive', 'syntax-error', 'invalid-arguments', 'include-not-found', 'no-such-rule', ''];
+
+/** `# ngxlint-...` suppression comments, well-formed or not, inline or on their own line. */
+const suppressText: fc.Arbitrary<string> = fc
+  .tuple(
+    fc.constantFrom(' ', '\n'),
+    fc.constantFrom('disable-next-line', 'disable-line', 'disable', 'enable', 'disable-file', 'disabled', 'DISABLE'),
+    fc.array(fc.constantFrom(...RULE_NAMES), { maxLength: 3 }),
+    fc.constantFrom('', ' -- reason', ' --', ','),
+  )
+  .map(([lead, keyword, rules, tail]) => `${lead}#${lead === ' ' ? '' : ' '}ngxlint-${keyword} ${rules.join(', ')}${tail}\n`);
+
 const at = { at: fc.nat(), snap: fc.boolean() };
 
 /** How big the structural mutations get: `npm test` keeps them small, `npm run fuzz` goes further. */
@@ -124,6 +137,7 @@ export function mutationArb(limits: Limits): fc.Arbitrary<Mutation> {
     },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('include' as const), target: fc.constantFrom(...INCLUDE_TARGETS), ...at }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('directive' as const), text: directiveText, ...at }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('suppress' as const), text: suppressText, ...at }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('eol' as const), to: fc.constantFrom('\r\n' as const, '\r\n' as const, '\r' as const) }) },
   );
 }
@@ -195,6 +209,7 @@ export function applyMutation(bytes: Uint8Array, m: Mutation): Uint8Array {
     case 'include':
       return splice(bytes, position(bytes, m), 0, encoder.encode(`\ninclude ${m.target};\n`));
     case 'directive':
+    case 'suppress':
       return splice(bytes, position(bytes, m), 0, encoder.encode(m.text));
     case 'eol': {
       const out: number[] = [];

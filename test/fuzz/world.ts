@@ -72,6 +72,8 @@ export interface WorldCase {
   /** The files given on the command line. */
   readonly lint: 'main' | 'snippet' | 'both';
   readonly prefix: boolean;
+  /** --report-unused-disable-directives, --no-inline-config. */
+  readonly suppressions: 'default' | 'report-unused' | 'off';
   readonly preset: 'ngxlint:strict' | 'ngxlint:recommended';
   /** Rule options other than the defaults, by rule (within each option's declared type and range). */
   readonly options: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
@@ -102,6 +104,7 @@ export function worldArb(limits: Limits, maxMutations: number): fc.Arbitrary<Wor
       .map((files) => Object.fromEntries(Object.entries(files).filter(([, v]) => v !== undefined)) as Partial<Record<Role, FileCase>>),
     lint: fc.constantFrom('main' as const, 'main' as const, 'snippet' as const, 'both' as const),
     prefix: fc.boolean(),
+    suppressions: fc.constantFrom('default' as const, 'report-unused' as const, 'off' as const),
     preset: fc.constantFrom('ngxlint:strict' as const, 'ngxlint:recommended' as const),
     options: optionsArb(),
     nginxVersion: fc.constantFrom('1.22.1', '1.18.0', '1.25.3', '1.29.4', '1.30.0'),
@@ -201,6 +204,8 @@ export function lintRequest(c: WorldCase, files: ReadonlyMap<string, Uint8Array>
     rules: allRules,
     prefix: c.prefix ? PREFIX : undefined,
     nginxVersion: c.nginxVersion,
+    inlineConfig: c.suppressions !== 'off',
+    reportUnusedDisableDirectives: c.suppressions === 'report-unused',
     hostState: c.probe?.hostState ?? {},
   };
 }

@@ -48,6 +48,7 @@ describe('ngxlint --probe', () => {
         '        listen 127.0.0.1:18080;',
         `        location /live { proxy_pass http://127.0.0.1:${livePort}; }`,
         `        location /dead { proxy_pass http://127.0.0.1:${deadPort}; }`,
+        '        location /var { proxy_pass http://$arg_backend; }',
         '    }',
         '}',
         '',
@@ -102,13 +103,32 @@ describe('ngxlint --probe', () => {
       [['--probe', '--probe-timeout', '1h'], /invalid --probe-timeout "1h"/],
       [['--probe', '--probe-concurrency', '0'], /invalid --probe-concurrency "0"/],
       [['--probe', '--probe-concurrency', '2.5'], /invalid --probe-concurrency "2.5"/],
-      [['--probe-timeout', '2s'], /--probe-timeout and --probe-concurrency need --probe/],
+      [['--probe', '--probe-budget', 'later'], /invalid --probe-budget "later"/],
+      [['--probe', '--probe-budget', '0'], /invalid --probe-budget "0"/],
+      [['--probe-timeout', '2s'], /--probe-timeout, --probe-concurrency and --probe-budget need --probe/],
+      [['--probe-budget', '10s'], /--probe-timeout, --probe-concurrency and --probe-budget need --probe/],
     ];
     for (const [args, message] of cases) {
       const r = await runCli(['--no-config', ...args, 'nginx.conf'], { cwd: dir });
       expect(r.code, args.join(' ')).toBe(2);
       expect(r.stderr).toMatch(message);
     }
+  });
+
+  it('says which passes it did not probe because their targets have variables', async () => {
+    const r = await runCli(['--no-config', '--probe', '--format', 'json', 'nginx.conf'], { cwd: dir });
+    expect(r.stderr).toContain('ngxlint: not probed, the target is known only per request (variables): nginx.conf:7:36 (proxy_pass http://$arg_backend)\n');
+  });
+
+  it('--probe-budget caps the whole probe: what it leaves out is listed, not reported as unreachable', async () => {
+    const before = accepted;
+    // 1ms leaves no attempt time to start.
+    const r = await runCli(['--no-config', '--probe', '--probe-budget', '1', '--format', 'json', 'nginx.conf'], { cwd: dir });
+    expect(messagesOf(r.stdout).filter((m) => m.ruleId === 'upstream-unreachable')).toEqual([]);
+    expect(r.stderr).toContain(`ngxlint: not probed before the overall deadline (0.001s, --probe-budget): 127.0.0.1:${livePort}, 127.0.0.1:${deadPort}\n`);
+    expect(accepted).toBe(before);
+    const ok = await runCli(['--no-config', '--probe', '--probe-budget', '1m', '--format', 'json', 'nginx.conf'], { cwd: dir });
+    expect(messagesOf(ok.stdout).filter((m) => m.ruleId === 'upstream-unreachable')).toHaveLength(1);
   });
 
   it('--fix with --probe: the results reach every pass of the fixer', async () => {
