@@ -15,7 +15,7 @@ import { readHostState } from '../probe/index.js';
 import { expandInputs } from './inputs.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 import { readRuleReadme, ruleDocsUrl } from './rule-docs.js';
-import { version } from './main.js';
+import { version } from './version.js';
 
 export interface LintCommandOptions {
   readonly files: readonly string[];

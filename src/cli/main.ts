@@ -1,5 +1,6 @@
 import yargs from 'yargs';
 import { readFileSync } from 'node:fs';
+import { version } from './version.js';
 import { EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io.js';
 
 // Commands load their modules when they run, so that `parse` never pays for the rules and `--help` for
@@ -7,18 +8,6 @@ import { EXIT_OK, EXIT_USAGE, processIo, type CliIo } from './io.js';
 import { REPORT_FORMATS as FORMATS } from '../report/formats.js';
 const loadRules = async () => (await import('../../rules/index.js')).allRules;
 
-/** The package version, from package.json two levels up from src/ or three from dist/src/. */
-export function version(): string {
-  for (const rel of ['../../package.json', '../../../package.json']) {
-    try {
-      const pkg = JSON.parse(readFileSync(new URL(rel, import.meta.url), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'ngxlint' && pkg.version) return pkg.version;
-    } catch {
-      // try the next layout
-    }
-  }
-  return 'unknown';
-}
 
 /** Runs the CLI with the given arguments; resolves to the exit code. Never throws. */
 export async function run(argv: readonly string[], given?: CliIo): Promise<number> {
