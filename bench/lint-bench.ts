@@ -141,7 +141,7 @@ export function runLintBench(options: LintBenchOptions): LintBenchResult {
     let nginx: ProcessTiming | undefined;
     let nginxSkipped: string | undefined;
     if (options.nginx === undefined) nginxSkipped = 'no nginx binary';
-    else if (size.apps > 5000 && !options.nginxLarge) nginxSkipped = 'skipped (minutes: nginx registers upstreams quadratically); --nginx-large to run it';
+    else if (size.apps > 5000 && !options.nginxLarge) nginxSkipped = 'skipped, it takes minutes (nginx registers upstreams in a list it scans for each one); --nginx-large runs it';
     else {
       log(`nginx -t on ${size.label}: ${size.warmup} warm-up + ${size.runs} runs ...\n`);
       nginx = timeProcess(options.nginx, nginxTestArgs(dir, file), { cwd: dir, warmup: size.warmup, runs: size.runs, scratchDir: tmp });
@@ -212,13 +212,14 @@ export function formatLintBench(result: LintBenchResult): string[] {
     const ratio = s.nginx?.ok && s.lint.ok ? `${(s.lint.medianWallMs / s.nginx.medianWallMs).toFixed(2)}x` : '';
     rows.push(['ngxlint (lint)', size, seconds(s.lint.medianWallMs) + status(s.lint), cpu(s.lint), mb(s.lint.peakRssKB), ratio]);
     if (s.nginx !== undefined) rows.push(['nginx -t', size, seconds(s.nginx.medianWallMs) + status(s.nginx), cpu(s.nginx), mb(s.nginx.peakRssKB), '']);
-    else rows.push(['nginx -t', size, s.nginxSkipped ?? 'skipped', '', '', '']);
+    else rows.push(['nginx -t', size, 'skipped', '', '', '']);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   rows.forEach((r, i) => {
     out.push(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`.trimEnd());
     if (i === 0) out.push(`  ${'-'.repeat(widths.reduce((a, b) => a + b + 2, -2))}`);
   });
+  for (const size of result.sizes) if (size.nginxSkipped !== undefined) out.push(`  nginx -t on ${size.label}: ${size.nginxSkipped}`);
   const s = scaling(result);
   if (s !== undefined) {
     const f = (x: number | undefined): string => (x === undefined ? 'n/a' : `${x.toFixed(1)}x`);

@@ -51,8 +51,9 @@ export default defineRule({
           if (!PASSES.has(node.name)) continue;
           const path = model.contextPath(node.scope);
           if (!path.includes('http')) continue; // the stream module's proxy_pass has no error_page
-          // Inside an unknown block (`locaton / {`) nothing is inherited: a page added to the server would never reach it.
-          if (path.includes(null)) continue;
+          // Only locations (and their ifs) lie between a pass nginx accepts and its server; inside anything else (an
+          // unknown `locaton / {`, a misplaced `http {`) nothing is inherited, so a page added to the server never reaches it.
+          if (path.slice(path.lastIndexOf('server') + 1).some((kind) => kind !== 'location' && kind !== 'if-in-location' && kind !== 'limit_except')) continue;
           const server = model.enclosing(node.scope, 'server');
           if (server === undefined) continue;
           const effective = model.effective(node.scope, 'error_page');

@@ -159,7 +159,11 @@ export default defineRule({
           let fix: Fix | undefined;
           const ns = nameserver();
           const http = model.enclosing(site.node.scope, 'http');
-          if (ns !== undefined && http !== undefined) {
+          // Only servers, locations and their ifs inherit from http; inside anything else (an unknown `sserver {`, a
+          // misplaced block) a resolver added at http level never reaches the pass.
+          const path = model.contextPath(site.node.scope);
+          const reached = !path.slice(path.lastIndexOf('http') + 1).some((kind) => kind !== 'server' && kind !== 'location' && kind !== 'if-in-location' && kind !== 'limit_except');
+          if (ns !== undefined && http !== undefined && reached) {
             fix = { title: `add "resolver ${ns} valid=30s;" at http level`, applicability: 'safe', edits: [insertDirectives(model, http, [formatDirective('resolver', [ns, 'valid=30s'])])] };
           }
           const at = { node: site.node, span: arg.span };

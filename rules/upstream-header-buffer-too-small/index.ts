@@ -29,6 +29,10 @@ const DEFAULT_MAX_TEMP = 1024 * 1024 * 1024;
 
 /** Levels that inherit their parent's settings (nginx merges them). */
 const INHERITING: ReadonlySet<string> = new Set(['server', 'location', 'if-in-server', 'if-in-location', 'limit_except']);
+/** The `<family>_*` settings nginx's load-time buffer checks read. */
+const BUFFER_SUFFIXES = ['buffer_size', 'buffers', 'busy_buffers_size', 'temp_file_write_size', 'max_temp_file_size'] as const;
+/** Nesting below a fix that is checked before calling it safe; deeper (hostile) nesting makes it a suggestion. */
+const MAX_VERIFIED_DEPTH = 100;
 /** Levels where nginx checks the buffer constraints (buffer-size-constraints). */
 const CHECKED: ReadonlySet<string> = new Set(['http', 'server', 'location', 'if-in-location', 'limit_except']);
 
@@ -143,10 +147,8 @@ export default defineRule({
       return Number.isInteger(count) && size.ok ? { count, size: size.value } : undefined;
     };
 
-    /** nginx's load-time buffer checks (see buffer-size-constraints) at one level, with `written` applied at `at`. */
-    const loads = (scope: Scope, family: Family, at: Scope, written: ReadonlyMap<string, readonly string[]>): boolean => {
-      if (family === 'grpc') return true;
-      const get = (suffix: string) => lookup(scope, `${family}_${suffix}`, at, written);
+    /** nginx's load-time buffer checks (see buffer-size-constraints) on the settings in effect at one level. */
+    const fits = (get: (suffix: string) => readonly string[] | undefined): boolean => {
       const bs = parseSize(get('buffer_size')?.[0] ?? '4k');
       const bufs = parseBuffers(get('buffers'));
       if (!bs.ok || bufs === undefined || bufs.count < 2) return false;
@@ -162,17 +164,36 @@ export default defineRule({
       return maxTemp.ok && (maxTemp.value === 0 || maxTemp.value >= m);
     };
 
-    /** Every level at and below `scope` where nginx runs the buffer checks, in source order (no recursion: levels nest deep). */
-    const checkedLevels = (scope: Scope): Scope[] => {
-      const out: Scope[] = [];
-      const stack: Scope[] = [scope];
+    /**
+     * Whether the buffer checks pass at `at` and at every checked level below it, with `written` set at `at`.
+     * One pass down the levels, carrying the settings in effect (looking each one up the chain at every level
+     * would cost the depth again and again); levels nested more than MAX_VERIFIED_DEPTH below are not verified.
+     */
+    const loadsBelow = (family: Family, at: Scope, written: ReadonlyMap<string, readonly string[]>): boolean => {
+      if (family === 'grpc') return true;
+      type Settings = ReadonlyMap<string, readonly string[] | undefined>;
+      const names = BUFFER_SUFFIXES.map((suffix) => `${family}_${suffix}`);
+      type Level = { scope: Scope; settings: Settings; depth: number };
+      const stack: Level[] = [{ scope: at, settings: new Map(names.map((n) => [n, lookup(at, n, at, written)])), depth: 0 }];
       while (stack.length > 0) {
-        const s = stack.pop() as Scope;
-        out.push(s);
-        const below = s.children.flatMap((c) => (c.block !== null && c.block.kind !== null && CHECKED.has(c.block.kind) ? [c.block] : []));
-        for (let i = below.length - 1; i >= 0; i--) stack.push(below[i] as Scope);
+        const { scope, settings, depth } = stack.pop() as Level;
+        if (depth > MAX_VERIFIED_DEPTH) return false;
+        if (!fits((suffix) => settings.get(`${family}_${suffix}`))) return false;
+        for (const child of scope.children) {
+          const level = child.block;
+          if (level === null || level.kind === null || !CHECKED.has(level.kind)) continue;
+          // As lookup() would find it from `level`: its own setting, else (where nginx merges) its parent's.
+          const inherits = INHERITING.has(level.kind);
+          const below = new Map<string, readonly string[] | undefined>();
+          for (const n of names) {
+            const local = model.local(level, n);
+            const last = local[local.length - 1];
+            below.set(n, last !== undefined ? last.directive.args.map((a) => a.value) : inherits ? settings.get(n) : undefined);
+          }
+          stack.push({ scope: level, settings: below, depth: depth + 1 });
+        }
       }
-      return out;
+      return true;
     };
 
     /** The directives to write at `at`: the consistent set; buffers already larger than the set's are kept. */
@@ -240,7 +261,7 @@ export default defineRule({
         if (n !== undefined && after !== undefined && n.file === after.file && n.includedVia.length === after.includedVia.length && n.directive.span.start > after.directive.span.start) after = n;
       }
       if (missing.length > 0) edits.push(after !== undefined ? insertAfter(after, missing) : insertDirectives(model, at, missing));
-      const safe = checkedLevels(at).every((level) => loads(level, family, at, written));
+      const safe = loadsBelow(family, at, written);
       const title = `set ${settings.map((s) => formatDirective(s.name, s.args)).join(' ')}`;
       return { title: safe ? title : `${title} (not applied: other ${family}_* buffer settings here or below would no longer fit together)`, applicability: safe ? 'safe' : 'suggestion', edits };
     };

@@ -164,16 +164,19 @@ export function fixFiles(given: LintRequest, options: FixOptions): FixOutcome {
     if (regressions(result).length === 0) {
       applied.push(...taken);
     } else {
-      // Find the fixes that bring new errors: apply them one by one.
+      // Find the fixes that bring new errors: add them one by one. Every fix's offsets are into this pass's
+      // texts, so each attempt applies the fixes kept so far together with the next one onto those texts.
       next = texts;
       result = current;
+      const kept: Finding[] = [];
       for (const f of taken) {
-        const attempt = withTexts([f], next);
+        const attempt = withTexts([...kept, f], texts);
         const attemptResult = relint(attempt);
         const bad = regressions(attemptResult);
         if (bad.length === 0) {
           next = attempt;
           result = attemptResult;
+          kept.push(f);
           applied.push(f);
         } else {
           droppedKeys.add(fixKey(f));

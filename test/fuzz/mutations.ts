@@ -25,6 +25,8 @@ export type Mutation =
   | ({ readonly kind: 'include'; readonly target: string } & At)
   | ({ readonly kind: 'directive'; readonly text: string } & At)
   | ({ readonly kind: 'suppress'; readonly text: string } & At)
+  /** The `nth` block directive (modulo their number) gets another name: a typo, or a block in the wrong place. */
+  | { readonly kind: 'rename'; readonly nth: number; readonly to: string }
   /** The whole file's line endings rewritten: CRLF (Windows editors) or CR. */
   | { readonly kind: 'eol'; readonly to: '\r\n' | '\r' };
 
@@ -106,6 +108,9 @@ const suppressText: fc.Arbitrary<string> = fc
 
 const at = { at: fc.nat(), snap: fc.boolean() };
 
+/** Block names that break the nesting: typos (unknown blocks) and contexts that do not belong there. */
+const RENAMES = ['locaton', 'sserver', 'htp', 'http', 'server', 'location /', 'events', 'stream', 'mail', 'upstream u', 'map $a $b', 'types', 'if ($x)', 'limit_except GET', 'geo $g', 'split_clients $s $c'];
+
 /** How big the structural mutations get: `npm test` keeps them small, `npm run fuzz` goes further. */
 export interface Limits {
   /** Longest inserted token, argument list or comment, in characters. */
@@ -138,6 +143,7 @@ export function mutationArb(limits: Limits): fc.Arbitrary<Mutation> {
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('include' as const), target: fc.constantFrom(...INCLUDE_TARGETS), ...at }) },
     { weight: 4, arbitrary: fc.record({ kind: fc.constant('directive' as const), text: directiveText, ...at }) },
     { weight: 2, arbitrary: fc.record({ kind: fc.constant('suppress' as const), text: suppressText, ...at }) },
+    { weight: 2, arbitrary: fc.record({ kind: fc.constant('rename' as const), nth: fc.nat(), to: fc.constantFrom(...RENAMES) }) },
     { weight: 1, arbitrary: fc.record({ kind: fc.constant('eol' as const), to: fc.constantFrom('\r\n' as const, '\r\n' as const, '\r' as const) }) },
   );
 }
@@ -211,6 +217,17 @@ export function applyMutation(bytes: Uint8Array, m: Mutation): Uint8Array {
     case 'directive':
     case 'suppress':
       return splice(bytes, position(bytes, m), 0, encoder.encode(m.text));
+    case 'rename': {
+      // latin1 keeps one character per byte, so offsets in the string are offsets in the bytes.
+      const text = Buffer.from(bytes).toString('latin1');
+      const blocks = [...text.matchAll(/(?<![\w$])(location|server|http|if|limit_except|upstream|events)(?=[ \t\r\n(][^;{}]*\{|\s*\{)/g)];
+      const hit = blocks[m.nth % Math.max(1, blocks.length)];
+      if (hit === undefined) return bytes;
+      const start = hit.index;
+      // `location /x {` loses its arguments too when the new name brings its own.
+      const end = /\s/.test(m.to) ? text.indexOf('{', start) : start + (hit[1] as string).length;
+      return splice(bytes, start, end - start, encoder.encode(/\s/.test(m.to) ? `${m.to} ` : m.to));
+    }
     case 'eol': {
       const out: number[] = [];
       const to = m.to === '\r' ? [0x0d] : [0x0d, 0x0a];

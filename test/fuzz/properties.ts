@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { parseSource } from '../../src/parser/index.js';
 import { decode } from '../../src/source/index.js';
 import { lint } from '../../src/engine/lint.js';
-import { fixFiles } from './scratch-apply.js'; // TEMP-EXPLORE
+import { fixFiles } from '../../src/fix/index.js';
 import { checkParse, checkTokens } from '../parser/invariants.js';
 import { loadSeeds, ROLES, type Role } from './seeds.js';
 import { applyMutations, mutationArb, SPECIALS, type Limits, type Mutation } from './mutations.js';
@@ -152,7 +152,7 @@ export interface FixCase {
 
 const fixWorld = (limits: Limits): FuzzProperty<FixCase> => ({
   name: 'fix',
-  summary: 'fix (safe and unsafe) never throws, settles, adds no syntax or other error, and is idempotent',
+  summary: 'fix (safe and unsafe) never throws, settles, adds no syntax or other error, keeps encoding and line endings, is idempotent; no offered fix makes a loadable file unloadable',
   // Fewer mutations: files with syntax errors are never fixed, so heavy damage leaves nothing to test.
   arbitrary: fc.record({ world: worldArb(limits, 1), unsafe: fc.boolean() }),
   check: async ({ world, unsafe }) => {
@@ -164,7 +164,7 @@ const fixWorld = (limits: Limits): FuzzProperty<FixCase> => ({
   },
   files: ({ world }) => worldFiles(world),
   notes: ({ world, unsafe }) => ({ unsafe, ...(worldNotes(world) as object) }),
-  quickRuns: 40,
+  quickRuns: 100,
 });
 
 /** Every property, with structural mutations within `limits`. */

@@ -10,13 +10,13 @@ import { allRules } from '../../rules/index.js';
 import { caseConfig, MAIN } from './world.js';
 import { checkEachFix, checkFix } from './checks.js';
 
-function request(files: Record<string, string>): LintRequest {
-  return { files: [MAIN], host: createMemoryHost(files), config: caseConfig('ngxlint:strict'), rules: allRules, nginxVersion: '1.22.1' };
+function request(files: Record<string, string>, options: Record<string, Record<string, unknown>>): LintRequest {
+  return { files: [MAIN], host: createMemoryHost(files), config: caseConfig('ngxlint:strict', options), rules: allRules, nginxVersion: '1.22.1' };
 }
 
 /** Runs the fuzz checks of the fix property on one input; returns the fixed main file. */
-function fixChecked(files: Record<string, string>): string {
-  const req = request(files);
+function fixChecked(files: Record<string, string>, options: Record<string, Record<string, unknown>> = {}): string {
+  const req = request(files, options);
   const first = lint(req);
   checkEachFix(req, first, 20);
   const outcome = fixFiles(req, { unsafe: true });
@@ -25,10 +25,19 @@ function fixChecked(files: Record<string, string>): string {
 }
 
 describe('fuzz regressions', () => {
-  it('no-custom-502-page: a pass inside a misspelt block ("locaton") gets no fix that cannot reach it (it looped, writing 10 error_page lines)', () => {
-    const text = 'events {}\nhttp {\n    server {\n        listen 80;\n        locaton / {\n            proxy_pass http://127.0.0.1:8080;\n        }\n    }\n}\n';
+  it.each([
+    ['a misspelt block', '        locaton / {'],
+    ['a misplaced http block', '        http\n        location / {'],
+  ])('no-custom-502-page: a pass inside %s gets no fix that cannot reach it (it looped, writing 10 error_page lines)', (_, open) => {
+    const text = `events {}\nhttp {\n    server {\n        listen 80;\n${open}\n            proxy_pass http://127.0.0.1:8080;\n        }\n    }\n}\n`;
     const fixed = fixChecked({ [MAIN]: text });
     expect(fixed.match(/error_page/g) ?? []).toHaveLength(0);
+  });
+
+  it('proxy-pass-variable-needs-resolver: no http-level resolver fix for a pass inside a misspelt server block (it looped)', () => {
+    const text = 'events {}\nhttp {\n    sserver {\n        location / {\n            set $h legacy.internal;\n            proxy_pass http://$h:8080;\n        }\n    }\n}\n';
+    const fixed = fixChecked({ [MAIN]: text }, { 'proxy-pass-variable-needs-resolver': { nameserver: '127.0.0.11' } });
+    expect(fixed.match(/resolver/g) ?? []).toHaveLength(0);
   });
 
   it('fixer: when one fix of a pass is dropped, the others are applied at their own offsets, not shifted by the fixes kept before them', () => {
