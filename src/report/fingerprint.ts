@@ -11,6 +11,9 @@ import { absolutePath, findSource, repoPath } from './shared.js';
 /** The key under SARIF's `partialFingerprints`; bump the version when the recipe changes. */
 export const FINGERPRINT_KEY = 'ngxlintFingerprint/v1';
 
+/** Characters of the flagged line (either side of the finding) and of the flagged text that count. */
+const CONTEXT = 200;
+
 /** Whitespace runs collapse to one space, so that re-indenting a line keeps its fingerprint. */
 function normalize(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
@@ -22,9 +25,13 @@ function contentKey(finding: Finding, ctx: ReportContext): string {
   const parts = [finding.ruleId, repoPath(finding.file, ctx.cwd)];
   if (source === undefined) parts.push('', normalize(finding.message));
   else {
-    const line = source.lineText(source.lineAt(finding.span.start));
-    const flagged = source.text.slice(finding.span.start, finding.span.end).split(/\r\n|\r|\n/)[0] ?? '';
-    parts.push(normalize(line), normalize(flagged));
+    // Around the flagged text only: on a very long line, text far from the finding says nothing about it.
+    const line = source.lineAt(finding.span.start);
+    const lineStart = source.offsetAt(line, 1);
+    const column = finding.span.start - lineStart;
+    const around = source.lineText(line).slice(Math.max(0, column - CONTEXT), column + CONTEXT);
+    const flagged = source.text.slice(finding.span.start, Math.min(finding.span.end, finding.span.start + CONTEXT)).split(/\r\n|\r|\n/)[0] ?? '';
+    parts.push(normalize(around), normalize(flagged));
   }
   return parts.join('\u0000');
 }

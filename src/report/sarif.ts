@@ -261,17 +261,24 @@ function spanRegion(source: SourceText, start: number, end: number): SarifRegion
   return pointRegion({ start: source.positionAt(start), end: source.positionAt(end) });
 }
 
-/** The flagged text as the region's snippet, and the whole lines around it as the context region. */
-function regionsWithSnippets(source: SourceText, start: number, end: number): { region: SarifRegion; contextRegion: SarifRegion } {
+/** Longest text embedded as a snippet: a finding on a whole block or a very long line must not copy the file. */
+const MAX_SNIPPET = 2000;
+
+/**
+ * The flagged text as the region's snippet, and the whole lines around it as the context region, each only
+ * when it is short enough to be worth embedding.
+ */
+function regionsWithSnippets(source: SourceText, start: number, end: number): { region: SarifRegion; contextRegion?: SarifRegion } {
   const region = spanRegion(source, start, end);
-  const first = source.positionAt(start).line;
-  const last = source.positionAt(end).line;
+  const first = source.lineAt(start);
+  const last = source.lineAt(end);
+  const contextStart = source.offsetAt(first, 1);
+  const contextEnd = last < source.lineCount ? source.offsetAt(last + 1, 1) : source.text.length;
+  const withSnippet = end - start <= MAX_SNIPPET ? { ...region, snippet: { text: source.text.slice(start, end) } } : region;
+  if (contextEnd - contextStart > MAX_SNIPPET) return { region: withSnippet };
   const lines: string[] = [];
   for (let line = first; line <= last; line++) lines.push(source.lineText(line));
-  return {
-    region: { ...region, snippet: { text: source.text.slice(start, end) } },
-    contextRegion: { startLine: first, endLine: last, snippet: { text: lines.join(source.lineEnding) } },
-  };
+  return { region: withSnippet, contextRegion: { startLine: first, endLine: last, snippet: { text: lines.join(source.lineEnding) } } };
 }
 
 function sarifFix(title: string, applicability: string, edits: readonly Edit[], ctx: ReportContext, location: (file: string) => SarifArtifactLocation): SarifFix {

@@ -120,3 +120,19 @@ describe('under GitHub Actions', () => {
     expect((await lint(clean, {}, { GITHUB_ACTIONS: 'true' })).stdout).toBe('');
   });
 });
+
+describe('many findings on one very long line (found by fuzzing)', () => {
+  it('sarif and gitlab embed only text near each finding, not the whole line per finding', async () => {
+    const findings = 4000;
+    const dir = tree({ 'nginx.conf': `events {}\nhttp {\n${'a b; '.repeat(findings)}\n}\n` });
+    const sarif = await runCli(['--no-config', '-f', 'sarif', 'nginx.conf'], { cwd: dir });
+    const log = JSON.parse(sarif.stdout) as { runs: { results: { locations: { physicalLocation: { contextRegion?: unknown } }[] }[] }[] };
+    const results = log.runs[0]?.results ?? [];
+    expect(results).toHaveLength(findings);
+    // The 20 KB line is not repeated as each result's context (that made 48 MB logs and then a RangeError).
+    expect(results.every((r) => r.locations[0]?.physicalLocation.contextRegion === undefined)).toBe(true);
+    expect(sarif.stdout.length).toBeLessThan(findings * 2000);
+    const gitlab = JSON.parse((await runCli(['--no-config', '-f', 'gitlab', 'nginx.conf'], { cwd: dir })).stdout) as { fingerprint: string }[];
+    expect(new Set(gitlab.map((g) => g.fingerprint)).size).toBe(findings);
+  }, 60_000);
+});
