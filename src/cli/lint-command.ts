@@ -131,8 +131,9 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
     if (expanded.errors.length > 0) return EXIT_USAGE;
     inputs = expanded.files.filter((f) => !config.ignore.some((pattern) => pathMatches(pattern, path.relative(config.baseDir, f))));
     if (inputs.length === 0) {
-      io.stderr('ngxlint: every input file is ignored by the config\'s "ignore" patterns\n');
-      return EXIT_USAGE;
+      // Not an error: a pre-commit hook passes whatever changed, and ignored files are meant to pass.
+      io.stderr('ngxlint: every input file is ignored by the config\'s "ignore" patterns; nothing to check\n');
+      return EXIT_OK;
     }
   }
 

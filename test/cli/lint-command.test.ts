@@ -28,6 +28,12 @@ describe('ngxlint lint', () => {
     expect(r.stdout).toMatch(/^nginx\.conf:3:5: error: "proxy_busy_buffers_size" must be less than .* \[buffer-size-constraints\]\n$/);
   });
 
+  it('files named on the command line that the config ignores: a note and exit 0 (a pre-commit hook passes them)', async () => {
+    const dir = tree({ 'nginx.conf': BROKEN_BUFFERS, 'ngxlint.config.json': '{ "ignore": ["nginx.conf"] }' });
+    const r = await runCli(['nginx.conf'], { cwd: dir });
+    expect([r.code, r.stdout, r.stderr]).toEqual([0, '', 'ngxlint: every input file is ignored by the config\'s "ignore" patterns; nothing to check\n']);
+  });
+
   it('a directory means its nginx.conf', async () => {
     const dir = tree({ 'etc/nginx.conf': BROKEN_BUFFERS });
     const r = await runCli(['-f', 'compact', 'etc'], { cwd: dir });
