@@ -6,7 +6,7 @@
  */
 import * as path from 'node:path';
 import { decode } from '../source/index.js';
-import { hasGlobMagic, type Host } from '../include/index.js';
+import { GlobLimitError, hasGlobMagic, type Host } from '../include/index.js';
 import type { BackendInventory, ComposeService, Listener, ReaderResult, ServiceUnit } from './types.js';
 import { readPhpFpm } from './readers/php-fpm.js';
 import { readApache } from './readers/apache.js';
@@ -132,14 +132,25 @@ export function loadBackends(options: DiscoverOptions): BackendInventory {
     units.push(...(result.units ?? []));
     for (const [name, members] of result.groups ?? []) groups.set(name, [...members]);
     for (const include of result.includes ?? []) {
-      const targets = hasGlobMagic(include) ? host.glob(include) : host.stat(include)?.kind === 'file' ? [include] : [];
+      const targets = hasGlobMagic(include) ? globOrProblem(include, file) : host.stat(include)?.kind === 'file' ? [include] : [];
       for (const target of targets) read(target, false, kind === 'group' ? undefined : kind);
+    }
+  };
+
+  /** A runaway glob (directory symlinks that loop) is a problem of the file that asked for it, not a crash. */
+  const globOrProblem = (pattern: string, file: string): string[] => {
+    try {
+      return host.glob(pattern);
+    } catch (e) {
+      if (!(e instanceof GlobLimitError)) throw e;
+      problems.push({ file, message: e.message });
+      return [];
     }
   };
 
   for (const pattern of options.explicit) {
     if (hasGlobMagic(pattern)) {
-      const matches = host.glob(pattern).filter((p) => host.stat(p)?.kind === 'file');
+      const matches = globOrProblem(pattern, pattern).filter((p) => host.stat(p)?.kind === 'file');
       if (matches.length === 0) throw new BackendFileError(`${pattern}: no backend file matches`);
       for (const m of matches) read(m, true);
     } else {
@@ -150,7 +161,7 @@ export function loadBackends(options: DiscoverOptions): BackendInventory {
   const scanRoot = (root: string): void => {
     for (const pattern of ROOT_PATTERNS) {
       const abs = path.join(root, pattern);
-      const matches = hasGlobMagic(abs) ? host.glob(abs) : host.stat(abs)?.kind === 'file' ? [abs] : [];
+      const matches = hasGlobMagic(abs) ? globOrProblem(abs, abs) : host.stat(abs)?.kind === 'file' ? [abs] : [];
       for (const m of matches) if (host.stat(m)?.kind === 'file') read(m, false);
     }
   };
