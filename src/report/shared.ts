@@ -101,12 +101,19 @@ export function findSource(ctx: ReportContext, key: string, abs: string): Source
  * still line up.
  */
 export function visible(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, (ch) => {
-    const code = ch.charCodeAt(0);
-    if (code === 0x7f) return '\u2421';
-    if (code === 0x9b) return '\ufffd';
-    return String.fromCharCode(0x2400 + code);
-  });
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f\u009b]/g, controlPicture);
+}
+
+/** A path on one line: every control character, tab and line breaks included, as its visible symbol. */
+export function visiblePath(file: string): string {
+  return file.replace(/[\u0000-\u001f\u007f\u009b]/g, controlPicture);
+}
+
+function controlPicture(ch: string): string {
+  const code = ch.charCodeAt(0);
+  if (code === 0x7f) return '\u2421';
+  if (code === 0x9b) return '\ufffd';
+  return String.fromCharCode(0x2400 + code);
 }
 
 /** Text on one line: runs of whitespace containing line breaks or tabs collapse to one space, then {@link visible}. */

@@ -17,7 +17,7 @@ import picocolors from 'picocolors';
 import type { Finding, Fix, Severity } from '../engine/types.js';
 import { codeFrame } from './code-frame.js';
 import type { ReportContext } from './index.js';
-import { displayPath, findSource, groupFindings, plural, visible } from './shared.js';
+import { displayPath, findSource, groupFindings, plural, visible, visiblePath } from './shared.js';
 
 type Colors = ReturnType<typeof picocolors.createColors>;
 
@@ -34,7 +34,7 @@ export function formatStylish(findings: readonly Finding[], ctx: ReportContext):
   let unsafe = 0;
 
   for (const group of groupFindings(findings, ctx.cwd)) {
-    out += `\n${c.bold(c.underline(visible(displayPath(group.file, ctx.cwd))))}\n`;
+    out += `\n${c.bold(c.underline(visiblePath(displayPath(group.file, ctx.cwd))))}\n`;
     // Columns as in ESLint: the line right-aligned and the column left-aligned, so that the colons line up.
     const lineWidth = Math.max(...group.findings.map((f) => String(f.start.line).length));
     const columnWidth = Math.max(...group.findings.map((f) => String(f.start.column).length));
@@ -54,7 +54,7 @@ export function formatStylish(findings: readonly Finding[], ctx: ReportContext):
 
       if (source !== undefined) out += frame(c, f.severity, visible(codeFrame(source, f.span)));
       for (const r of f.related) {
-        out += `${FRAME_INDENT}${c.cyan('note:')} ${visible(displayPath(r.file, ctx.cwd))}:${r.start.line}:${r.start.column}: ${indentRest(visible(r.message))}\n`;
+        out += `${FRAME_INDENT}${c.cyan('note:')} ${visiblePath(displayPath(r.file, ctx.cwd))}:${r.start.line}:${r.start.column}: ${indentRest(visible(r.message))}\n`;
       }
       if (f.fix !== undefined) out += `${FRAME_INDENT}${fixLabel(c, f.fix)} ${indentRest(visible(f.fix.title))}\n`;
     }
