@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import * as path from 'node:path';
-import { overlayHost, pathMatches, type Host } from '../include/index.js';
+import { isStdinPath, overlayHost, pathMatches, type Host } from '../include/index.js';
 import { ConfigError, loadResolvedConfig, printableConfig, type RuleInfo } from '../engine/config.js';
 import { lint, listProbeTargets, type LintRequest, type LintResult } from '../engine/lint.js';
 import type { UnprobedPass } from '../probe/index.js';
@@ -159,7 +159,7 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
       : options.fix || options.unsafeFixes
         ? { kind: 'write' }
         : undefined;
-  if (mode?.kind === 'write' && options.stdin) {
+  if (mode?.kind === 'write' && (options.stdin || inputs.some(isStdinPath))) {
     io.stderr('ngxlint: --fix cannot write back to standard input; use --diff\n');
     return EXIT_USAGE;
   }

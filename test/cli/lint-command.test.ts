@@ -34,6 +34,12 @@ describe('ngxlint lint', () => {
     expect([r.code, r.stdout, r.stderr]).toEqual([0, '', 'ngxlint: every input file is ignored by the config\'s "ignore" patterns; nothing to check\n']);
   });
 
+  it('--fix refuses /dev/stdin as it refuses --stdin', async () => {
+    const dir = tree({});
+    const r = await runCli(['--fix', '/dev/stdin'], { cwd: dir });
+    expect([r.code, r.stderr]).toEqual([2, 'ngxlint: --fix cannot write back to standard input; use --diff\n']);
+  });
+
   it('a directory means its nginx.conf', async () => {
     const dir = tree({ 'etc/nginx.conf': BROKEN_BUFFERS });
     const r = await runCli(['-f', 'compact', 'etc'], { cwd: dir });
