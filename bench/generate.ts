@@ -220,3 +220,18 @@ export function generateConfig(apps: number, seed = 1): string {
   lines.push('}', '');
   return lines.join('\n');
 }
+
+/**
+ * An nginx.conf of `servers` servers written one per line (`server { listen 80; ... location / { proxy_pass
+ * ...; } }`), a common style for generated configurations. Fixes inserted next to a directive that does not
+ * start its line take other code paths than the multi-line style of generateConfig, so the benchmark lints
+ * both: a cost per finding that grows with the file's size shows up here as worse than linear scaling.
+ */
+export function generateOneLineConfig(servers: number): string {
+  const lines = ['events {}', 'http {'];
+  for (let i = 0; i < servers; i++) {
+    lines.push(`    server { listen 80; server_name s${i}.example.com; location / { proxy_pass http://127.0.0.1:${8000 + (i % 100)}; } }`);
+  }
+  lines.push('}', '');
+  return lines.join('\n');
+}

@@ -1,8 +1,9 @@
 /**
  * Whole-process lint benchmark: `node bin/ngxlint.js FILE --no-config -f json -o /dev/null` on generated
  * configurations of about 0.7, 7 and 70 MB, next to `nginx -t` on the same files, plus `--version` and a
- * 1 KB lint (the fixed cost of a process). Reports wall time (median), CPU time (user + system, median)
- * and peak RSS of each, the 70 MB / 7 MB scaling ratios, and checks the targets.
+ * 1 KB lint (the fixed cost of a process), and a configuration written one server per line at two sizes
+ * (fixes next to directives that do not start a line take other paths). Reports wall time (median), CPU
+ * time (user + system, median) and peak RSS of each, the scaling ratios, and checks the targets.
  *
  * nginx -t is not timed on the 70 MB file by default: nginx registers upstreams in a list it scans for
  * every `upstream` block and every `proxy_pass`, which is quadratic and takes minutes at 50,000 upstreams.
@@ -10,7 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FASTCGI_PARAMS, generateConfig } from './generate.js';
+import { FASTCGI_PARAMS, generateConfig, generateOneLineConfig } from './generate.js';
 import { kbToMB, nginxTestArgs, nginxVersion, round, timeProcess, type ProcessTiming } from './process.js';
 
 export const TARGET_LINT_SECONDS = 0.5;
@@ -43,6 +44,9 @@ const SIZES: readonly Size[] = [
   { label: '70 MB', apps: 50000, warmup: 0, runs: 3 },
 ];
 const SMALL_RUNS = 10;
+/** The one-line style at two sizes, 4x apart (about 0.1 and 0.4 MB). */
+const ONE_LINE_SERVERS = [1000, 4000] as const;
+export const TARGET_ONE_LINE_SCALING = 5;
 
 /** About 1 KB: what a pre-commit hook lints on a typical commit. */
 const SMALL_CONFIG = `events {
@@ -96,8 +100,16 @@ export interface SizeResult {
   readonly nginxSkipped: string | undefined;
 }
 
+export interface OneLineResult {
+  readonly servers: number;
+  readonly bytes: number;
+  readonly lint: ProcessTiming;
+}
+
 export interface LintBenchResult {
   readonly sizes: readonly SizeResult[];
+  /** One server per line, at two sizes: checks that fixes cost the same per finding in that style. */
+  readonly oneLine: readonly OneLineResult[];
   readonly version: ProcessTiming;
   readonly small: ProcessTiming;
   readonly nginxVersion: string | undefined;
@@ -149,7 +161,15 @@ export function runLintBench(options: LintBenchOptions): LintBenchResult {
     sizes.push({ label: size.label, apps: size.apps, bytes, lint, nginx, nginxSkipped });
     fs.rmSync(file, { force: true }); // 70 MB of temporary files do not need to outlive their measurement
   }
-  return { sizes, version, small, nginxVersion: options.nginx === undefined ? undefined : nginxVersion(options.nginx) };
+  const oneLine: OneLineResult[] = [];
+  for (const servers of ONE_LINE_SERVERS) {
+    const dir = path.join(tmp, `one-line-${servers}`);
+    const file = writeConfig(dir, generateOneLineConfig(servers));
+    log(`ngxlint on ${servers} one-line servers: 3 runs ...\n`);
+    const lint = timeProcess(process.execPath, lintArgs(cli, file), { cwd: root, warmup: 0, runs: 3, okStatus: lintStatus, scratchDir: tmp });
+    oneLine.push({ servers, bytes: fs.statSync(file).size, lint });
+  }
+  return { sizes, oneLine, version, small, nginxVersion: options.nginx === undefined ? undefined : nginxVersion(options.nginx) };
 }
 
 export interface LintTarget {
@@ -176,6 +196,13 @@ export function scaling(result: LintBenchResult): { wall: number; cpu: number | 
   return { wall: l.lint.medianWallMs / m.lint.medianWallMs, cpu: ratio(l.lint.medianCpuMs, m.lint.medianCpuMs), rss: ratio(l.lint.peakRssKB, m.lint.peakRssKB) };
 }
 
+/** Lint time of the larger one-line configuration over the smaller (4x the servers). */
+export function oneLineScaling(result: LintBenchResult): number | undefined {
+  const [a, b] = result.oneLine;
+  if (a === undefined || b === undefined || !a.lint.ok || !b.lint.ok) return undefined;
+  return b.lint.medianWallMs / a.lint.medianWallMs;
+}
+
 export function lintTargets(result: LintBenchResult): LintTarget[] {
   const targets: LintTarget[] = [];
   const m = result.sizes.find((s) => s.apps === 5000);
@@ -196,6 +223,11 @@ export function lintTargets(result: LintBenchResult): LintTarget[] {
     targets.push({ name: 'lint time 70 MB / 7 MB (median wall)', value: `${s.wall.toFixed(1)}x`, target: `< ${TARGET_SCALING}x`, pass: s.wall < TARGET_SCALING });
     if (s.rss !== undefined) targets.push({ name: 'lint peak RSS 70 MB / 7 MB', value: `${s.rss.toFixed(1)}x`, target: `< ${TARGET_SCALING}x`, pass: s.rss < TARGET_SCALING });
   }
+  const o = oneLineScaling(result);
+  if (o !== undefined) {
+    const [a, b] = result.oneLine as [OneLineResult, OneLineResult];
+    targets.push({ name: `lint time, one-line servers ${b.servers} / ${a.servers} (median wall)`, value: `${o.toFixed(1)}x`, target: `< ${TARGET_ONE_LINE_SCALING}x`, pass: o < TARGET_ONE_LINE_SCALING });
+  }
   return targets;
 }
 
@@ -213,6 +245,9 @@ export function formatLintBench(result: LintBenchResult): string[] {
     rows.push(['ngxlint (lint)', size, seconds(s.lint.medianWallMs) + status(s.lint), cpu(s.lint), mb(s.lint.peakRssKB), ratio]);
     if (s.nginx !== undefined) rows.push(['nginx -t', size, seconds(s.nginx.medianWallMs) + status(s.nginx), cpu(s.nginx), mb(s.nginx.peakRssKB), '']);
     else rows.push(['nginx -t', size, 'skipped', '', '', '']);
+  }
+  for (const o of result.oneLine) {
+    rows.push([`ngxlint, ${o.servers} one-line servers`, `${(o.bytes / 1e6).toFixed(1)} MB`, seconds(o.lint.medianWallMs) + status(o.lint), cpu(o.lint), mb(o.lint.peakRssKB), '']);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
   rows.forEach((r, i) => {
@@ -258,5 +293,7 @@ export function lintBenchJson(result: LintBenchResult): unknown {
       lintToNginx: x.nginx?.ok && x.lint.ok ? round(x.lint.medianWallMs / x.nginx.medianWallMs, 3) : null,
     })),
     scaling: s === undefined ? null : { wall: round(s.wall, 2), cpu: s.cpu === undefined ? null : round(s.cpu, 2), rss: s.rss === undefined ? null : round(s.rss, 2) },
+    oneLine: result.oneLine.map((o) => ({ servers: o.servers, bytes: o.bytes, lint: timing(o.lint) })),
+    oneLineScaling: oneLineScaling(result) ?? null,
   };
 }

@@ -15,9 +15,14 @@ function readmePath(ruleId: string): string | undefined {
 
 /** A link to the rule's documentation: its README shipped with the package. */
 export function ruleDocsUrl(ruleId: string): string | undefined {
-  const file = readmePath(ruleId);
-  return file === undefined ? undefined : pathToFileURL(file).href;
+  if (!docsUrls.has(ruleId)) {
+    const file = readmePath(ruleId);
+    docsUrls.set(ruleId, file === undefined ? undefined : pathToFileURL(file).href);
+  }
+  return docsUrls.get(ruleId);
 }
+/** Asked once per finding; the answer depends only on the rule. */
+const docsUrls = new Map<string, string | undefined>();
 
 export function readRuleReadme(ruleId: string): string | undefined {
   const file = readmePath(ruleId);

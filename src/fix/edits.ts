@@ -74,6 +74,17 @@ function indentAt(text: string, offset: number): string {
 
 /** The file's indentation unit: a tab, or the smallest run of spaces that starts an indented line. */
 export function indentUnit(text: string): string {
+  // Asked once per fix: without the cache, a file with a fix on every line is scanned once per line.
+  if (text !== lastIndentText) {
+    lastIndentText = text;
+    lastIndentUnit = scanIndentUnit(text);
+  }
+  return lastIndentUnit;
+}
+let lastIndentText: string | undefined;
+let lastIndentUnit = '';
+
+function scanIndentUnit(text: string): string {
   if (/^\t/m.test(text)) return '\t';
   let unit = 0;
   for (const m of text.matchAll(/^( +)\S/gm)) {
