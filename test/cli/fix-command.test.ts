@@ -1,16 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempTree } from '../harness/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTrees } from '../harness/cli.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tree = (files: Record<string, string>) => {
-  const d = tempTree(files);
-  dirs.push(d);
-  return d;
-};
+const tree = tempTrees();
 
 const BROKEN = 'events {}\nhttp {\n    proxy_buffer_size 16k;\n    include conf.d/*.conf;\n}\n';
 const SNIPPET = 'server {\n    listen 80;\n    location / {\n        fastcgi_buffers 1 8k;\n    }\n}\n';

@@ -1,15 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempTree } from '../harness/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTrees } from '../harness/cli.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tree = (files: Record<string, string>) => {
-  const d = tempTree(files);
-  dirs.push(d);
-  return d;
-};
+const tree = tempTrees();
 
 const BROKEN_BUFFERS = 'events {}\nhttp {\n    proxy_buffer_size 16k;\n}\n';
 const CLEAN = 'events {}\nhttp {\n    server {\n        listen 80;\n    }\n}\n';

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { afterAll } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { createNodeHost, type Host } from '../../src/include/index.js';
 import type { CliIo } from '../../src/cli/io.js';
@@ -35,6 +36,17 @@ export async function runCli(
   };
   const code = await run(argv, io);
   return { code, stdout, stderr };
+}
+
+/** `tree(files)`: a tempTree that is removed after the test file's tests. Call at a test file's top level. */
+export function tempTrees(): (files: Record<string, string | Uint8Array>) => string {
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+  return (files) => {
+    const dir = tempTree(files);
+    dirs.push(dir);
+    return dir;
+  };
 }
 
 /** A temp directory filled with `files`; remove it with `fs.rmSync(dir, { recursive: true })`. */

@@ -7,18 +7,12 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempTree } from '../harness/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTrees } from '../harness/cli.js';
 import { writeFileAtomic, type AtomicWriteOptions } from '../../src/fix/write.js';
 import { runNgxlint } from './child.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tree = (files: Record<string, string>): string => {
-  const d = tempTree(files);
-  dirs.push(d);
-  return d;
-};
+const tree = tempTrees();
 
 const BIG = `events {}\nhttp {\n${'    map $a $b { default 1; }\n'.repeat(20_000)}    server {\n        proxy_connect_timeout 300s;\n    }\n}\n`;
 

@@ -6,18 +6,12 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempTree } from '../harness/cli.js';
+import { describe, expect, it } from 'vitest';
+import { tempTrees } from '../harness/cli.js';
 import { nginxSkipReason, nginxTestAt } from '../harness/nginx.js';
 import { compactLines, runNgxlint } from './child.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tree = (files: Record<string, string>): string => {
-  const d = tempTree(files);
-  dirs.push(d);
-  return d;
-};
+const tree = tempTrees();
 const lint = (dir: string, ...args: string[]) => runNgxlint(['-f', 'compact', '--no-config', ...args], { cwd: dir, timeoutMs: 60_000 });
 
 describe('include cycles through globs', () => {

@@ -5,17 +5,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { tempTree } from '../harness/cli.js';
+import { describe, expect, it } from 'vitest';
+import { tempTrees } from '../harness/cli.js';
 import { compactLines, runNgxlint } from './child.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tree = (files: Record<string, string>): string => {
-  const d = tempTree(files);
-  dirs.push(d);
-  return d;
-};
+const tree = tempTrees();
 const run = (dir: string, args: string[]) => {
   const r = runNgxlint(args, { cwd: dir, timeoutMs: 120_000 });
   expect(r.signal, 'killed at the timeout').toBeNull();

@@ -7,17 +7,11 @@
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { runCli, tempTree } from '../harness/cli.js';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempTrees } from '../harness/cli.js';
 import { compactLines, runNgxlint } from './child.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tree = (files: Record<string, string>): string => {
-  const d = tempTree(files);
-  dirs.push(d);
-  return d;
-};
+const tree = tempTrees();
 const mkfifo = (p: string): void => {
   const r = spawnSync('mkfifo', [p]);
   if (r.status !== 0) throw new Error(`mkfifo ${p} failed: ${r.stderr}`);

@@ -1,21 +1,15 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { allRules } from '../../rules/index.js';
 import type { CliIo } from '../../src/cli/io.js';
 import { lintCommand, type LintCommandOptions } from '../../src/cli/lint-command.js';
 import { createNodeHost } from '../../src/include/index.js';
 import { REPORT_FORMATS } from '../../src/report/index.js';
 import { writeFileAtomic } from '../../src/fix/write.js';
-import { runCli, tempTree } from '../harness/cli.js';
+import { runCli, tempTrees } from '../harness/cli.js';
 
-const dirs: string[] = [];
-afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
-const tree = (files: Record<string, string>) => {
-  const d = tempTree(files);
-  dirs.push(d);
-  return d;
-};
+const tree = tempTrees();
 
 const BROKEN_BUFFERS = 'events {}\nhttp {\n    proxy_buffer_size 16k;\n}\n';
 
