@@ -151,34 +151,45 @@ function stripIfParens(args: string[]): string[] {
   return copy.slice(start, Math.max(start, end));
 }
 
+/** Deepest block nesting of a combined config (the parser allows 200 per file). */
+const MAX_COMBINED_DEPTH = 1000;
+
 /** crossplane's `--combine`: one config whose include statements are replaced by the included files' statements. */
 function combine(payload: Payload): Payload {
   const first = payload.config[0];
   if (first === undefined) return payload;
   const expanding = new Set<number>();
-  const expand = (list: readonly Statement[]): Statement[] => {
+  const errors: PayloadError[] = [];
+  const expand = (list: readonly Statement[], depth: number): Statement[] => {
     const out: Statement[] = [];
+    // Each file is within the parser's nesting limit, but a chain of includes can nest blocks without end;
+    // the combined tree stops where JSON output (and this recursion) would overflow the stack.
+    if (depth > MAX_COMBINED_DEPTH) {
+      if (errors.length === 0) errors.push({ file: first.file, line: null, error: `blocks nested more than ${MAX_COMBINED_DEPTH} levels deep across included files; deeper levels are left out of the combined config` });
+      return out;
+    }
     for (const stmt of list) {
       if (stmt.includes !== undefined) {
         for (const i of stmt.includes) {
           // An include cycle is reported as an error; expand each file once along a chain.
           if (expanding.has(i)) continue;
           expanding.add(i);
-          out.push(...expand(payload.config[i]?.parsed ?? []));
+          out.push(...expand(payload.config[i]?.parsed ?? [], depth));
           expanding.delete(i);
         }
         continue;
       }
-      out.push(stmt.block ? { ...stmt, block: expand(stmt.block) } : stmt);
+      out.push(stmt.block ? { ...stmt, block: expand(stmt.block, depth + 1) } : stmt);
     }
     return out;
   };
   expanding.add(0);
+  const parsed = expand(first.parsed, 0);
   const combined: FilePayload = {
     file: first.file,
-    status: payload.config.some((c) => c.status === 'failed') ? 'failed' : 'ok',
-    errors: payload.config.flatMap((c) => c.errors),
-    parsed: expand(first.parsed),
+    status: payload.config.some((c) => c.status === 'failed') || errors.length > 0 ? 'failed' : 'ok',
+    errors: [...payload.config.flatMap((c) => c.errors), ...errors],
+    parsed,
   };
-  return { status: payload.status, errors: payload.errors, config: [combined] };
+  return { status: errors.length > 0 ? 'failed' : payload.status, errors: [...payload.errors, ...errors], config: [combined] };
 }
