@@ -31,6 +31,7 @@ export {
   argCountFits,
   allDirectiveNames,
   expectedServerName,
+  maxExpandedNodes,
 } from './model/index.js';
 export type { Result, PassKind, ParsedAddress, UpstreamUrl } from './model/index.js';
 export {

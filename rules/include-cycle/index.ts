@@ -1,4 +1,4 @@
-import { defineRule } from '../../src/rule-api.js';
+import { defineRule, maxExpandedNodes } from '../../src/rule-api.js';
 
 export default defineRule({
   name: 'include-cycle',
@@ -7,6 +7,7 @@ export default defineRule({
   description: 'Files include each other in a loop, which nginx follows until it runs out of file descriptors or stack.',
   messages: {
     cycle: '{{message}}',
+    amplified: 'the included files expand to more than {{limit}} directives (files included many times over multiply); the rest is not analysed',
   },
   create(context) {
     return {
@@ -17,6 +18,8 @@ export default defineRule({
           if (file === undefined) continue;
           context.report({ messageId: 'cycle', data: { message: problem.message }, at: { file, span: problem.span } });
         }
+        const cut = context.model.expansionCutAt;
+        if (cut !== undefined) context.report({ messageId: 'amplified', data: { limit: maxExpandedNodes(context.tree).toLocaleString('en-US') }, at: { node: cut } });
       },
     };
   },

@@ -36,5 +36,23 @@ runRuleTests(rule, {
       files: { 'nginx.conf': 'events {}\nhttp {\n    include sites/*.conf;\n}\n', 'sites/x.conf': 'include nginx.conf;\n' },
       errors: [{ messageId: 'cycle', line: 1, column: 1, endLine: 1, endColumn: 20, file: 'sites/x.conf', message: 'include cycle: nginx.conf -> sites/x.conf -> nginx.conf' }],
     },
+    {
+      name: 'files that each include the next one twice: 2^22 copies of the last one; expansion stops at the limit',
+      files: Object.fromEntries([
+        ['nginx.conf', 'events {}\nhttp {\n    include f0.conf;\n}\n'],
+        ...Array.from({ length: 22 }, (_, f) => [`f${f}.conf`, f < 21 ? `include f${f + 1}.conf;\ninclude f${f + 1}.conf;\n` : 'add_header X-A 1;\n']),
+      ]) as Record<string, string>,
+      errors: [
+        {
+          messageId: 'amplified',
+          line: 1,
+          column: 1,
+          endLine: 1,
+          endColumn: 18,
+          file: 'f19.conf',
+          message: 'the included files expand to more than 1,000,000 directives (files included many times over multiply); the rest is not analysed',
+        },
+      ],
+    },
   ],
 });

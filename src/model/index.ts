@@ -1,4 +1,4 @@
-export { ScopeModel } from './scope.js';
+export { ScopeModel, maxExpandedNodes } from './scope.js';
 export type { Scope, DirectiveNode, Effective, Origin } from './scope.js';
 export { UpstreamGraph, expectedServerName } from './upstreams.js';
 export type { UpstreamBlock, UpstreamServer, PassSite, PassTarget } from './upstreams.js';

@@ -88,11 +88,19 @@ export class ScopeModel {
   private readonly passIndex: DirectiveNode[] = [];
   private readonly scopeIndex = new WeakMap<Scope, Map<string, DirectiveNode[]>>();
 
+  /**
+   * The first `include` left unexpanded because the expanded configuration grew past maxExpandedNodes()
+   * (files that include the same files many times over multiply; nginx would grind through every copy).
+   */
+  readonly expansionCutAt: DirectiveNode | undefined;
+
   constructor(tree: ConfigTree, rootContext: ContextName = 'main') {
     this.tree = tree;
     const root: NamedScope = { kind: rootContext, owner: null, parent: null, children: [], nameMask: 0 };
     this.root = root;
-    this.nodes = expand(tree, root, this.byNameIndex, this.passIndex);
+    const cut: { at?: DirectiveNode } = {};
+    this.nodes = expand(tree, root, this.byNameIndex, this.passIndex, cut);
+    this.expansionCutAt = cut.at;
   }
 
   /** Every `*_pass` node (proxy_pass, fastcgi_pass, ...), in document order. */
@@ -247,7 +255,19 @@ interface Frame {
 }
 
 /** The expanded configuration's nodes in document order; fills `byName` on the way. */
-function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, DirectiveNode[]>, passes: DirectiveNode[]): DirectiveNode[] {
+/**
+ * The most nodes an expanded configuration may have: a million, or one per 4 bytes of its files when they are
+ * larger (a directive takes 20 to 50 bytes in real configurations, so only files included many times over
+ * reach it).
+ */
+export function maxExpandedNodes(tree: ConfigTree): number {
+  let bytes = 0;
+  for (const file of tree.files.values()) bytes += file.source.text.length;
+  return Math.max(1_000_000, Math.ceil(bytes / 4));
+}
+
+function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, DirectiveNode[]>, passes: DirectiveNode[], cut: { at?: DirectiveNode }): DirectiveNode[] {
+  const limit = maxExpandedNodes(tree);
   const out: DirectiveNode[] = [];
   const entry = tree.files.get(tree.entry);
   if (entry === undefined) return out;
@@ -279,7 +299,9 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
     if (pass) passes.push(node);
     frame.scope.nameMask |= nameBit(ast.name);
 
-    if (ast.name === 'include') {
+    if (ast.name === 'include' && out.length > limit) {
+      cut.at ??= node;
+    } else if (ast.name === 'include') {
       const targets = tree.includes.get(ast) ?? [];
       for (let i = targets.length - 1; i >= 0; i--) {
         const target = targets[i] as string;
