@@ -111,6 +111,15 @@ export class SourceText {
 
 /** Offsets where lines start: counted first, then filled, so a 50 MB file needs no growing array of numbers. */
 function computeLineStarts(text: string): Int32Array {
+  // Most files have no CR: indexOf finds the newlines several times faster than a loop over every character.
+  if (text.indexOf('\r') === -1) {
+    let count = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) count++;
+    const starts = new Int32Array(count);
+    let n = 1;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) starts[n++] = i + 1;
+    return starts;
+  }
   const length = text.length;
   let count = 1;
   for (let i = 0; i < length; i++) {
@@ -127,6 +136,7 @@ function computeLineStarts(text: string): Int32Array {
 }
 
 export function detectLineEnding(text: string): LineEnding {
+  if (text.indexOf('\r') === -1) return '\n';
   let lf = 0;
   let crlf = 0;
   let cr = 0;
