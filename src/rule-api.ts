@@ -23,6 +23,7 @@ export {
   isIPv4Literal,
   isIPv6Literal,
   PASS_DIRECTIVES,
+  READ_TIMEOUT_DIRECTIVES,
   UNIX_SOCKET_PATH_MAX,
   getDirective,
   getDirectiveIn,

@@ -1,4 +1,4 @@
-import { defineRule, parseTime, replaceArgs, type Directive, type DirectiveNode, type PassKind, type RelatedDescriptor, type Scope } from '../../src/rule-api.js';
+import { READ_TIMEOUT_DIRECTIVES, defineRule, parseTime, replaceArgs, type Directive, type DirectiveNode, type PassKind, type RelatedDescriptor, type Scope } from '../../src/rule-api.js';
 
 /** The pass kinds with an application behind them (memcached is a cache lookup). */
 const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
@@ -25,15 +25,6 @@ const STATIC_WORDS: ReadonlySet<string> = new Set([
   'eot',
   'otf',
 ]);
-
-const READ_TIMEOUT: Readonly<Record<PassKind, string>> = {
-  proxy: 'proxy_read_timeout',
-  fastcgi: 'fastcgi_read_timeout',
-  uwsgi: 'uwsgi_read_timeout',
-  scgi: 'scgi_read_timeout',
-  grpc: 'grpc_read_timeout',
-  memcached: 'memcached_read_timeout',
-};
 
 /** nginx's default read timeout, which the suggestion restores. */
 const DEFAULT_MS = 60_000;
@@ -110,7 +101,7 @@ export default defineRule({
         const found = new Map<Directive, Hit>();
         for (const site of context.upstreams.passes) {
           if (!KINDS.has(site.passKind)) continue;
-          const effective = model.effective(site.node.scope, READ_TIMEOUT[site.passKind]);
+          const effective = model.effective(site.node.scope, READ_TIMEOUT_DIRECTIVES[site.passKind]);
           const setter = effective.nodes[effective.nodes.length - 1];
           if (setter === undefined) continue;
           const raw = setter.directive.args[0]?.value;

@@ -1,17 +1,8 @@
-import { MATCH_ANY_HOST, defineRule, formatDirective, insertDirectives, largestRequestLimit, matchPass, type DirectiveNode, type Listener, type PassKind, type PassSite, type Scope } from '../../src/rule-api.js';
+import { READ_TIMEOUT_DIRECTIVES, MATCH_ANY_HOST, defineRule, formatDirective, insertDirectives, largestRequestLimit, matchPass, type DirectiveNode, type Listener, type PassKind, type PassSite, type Scope } from '../../src/rule-api.js';
 
 /** The pass kinds this rule covers (memcached has no backend application behind it). */
 const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
 
-
-const READ_TIMEOUT: Readonly<Record<PassKind, string>> = {
-  proxy: 'proxy_read_timeout',
-  fastcgi: 'fastcgi_read_timeout',
-  uwsgi: 'uwsgi_read_timeout',
-  scgi: 'scgi_read_timeout',
-  grpc: 'grpc_read_timeout',
-  memcached: 'memcached_read_timeout',
-};
 
 /** nginx time as the fix writes it: whole seconds when possible, else milliseconds. */
 function formatTime(ms: number): string {
@@ -47,7 +38,7 @@ export default defineRule({
     const check = (site: PassSite, listeners: readonly Listener[]): void => {
       const pass: DirectiveNode = site.node;
       const kind: PassKind = site.passKind;
-      const read = READ_TIMEOUT[kind];
+      const read = READ_TIMEOUT_DIRECTIVES[kind];
       if (model.effective(pass.scope, read).origin !== 'default') return;
       if (!model.chainInView(pass.scope)) return;
       // The backend's own limit is known: upstream-timeout-vs-backend-limit compares the two instead.

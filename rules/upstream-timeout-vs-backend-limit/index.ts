@@ -1,4 +1,5 @@
 import {
+  READ_TIMEOUT_DIRECTIVES,
   MATCH_ANY_HOST,
   backendLabel,
   defineRule,
@@ -105,7 +106,7 @@ export default defineRule({
       const common = { backend: backendLabel(limit.listener), setting: limit.setting, limit: formatMs(limit.value), target, margin: formatMs(margin) };
       const where = (node: DirectiveNode | undefined): string => (node === undefined ? ", nginx's default" : '');
 
-      const readName = `${kind}_read_timeout`;
+      const readName = READ_TIMEOUT_DIRECTIVES[kind];
       const read = timeoutAt(scope, readName);
       if (read !== undefined) {
         const base = { site, location, directive: readName, target, related: related(read.node, readName, limit, matches) };

@@ -740,6 +740,16 @@ export const PASS_DIRECTIVES: Readonly<Record<PassKind, string>> = {
   memcached: 'memcached_pass',
 };
 
+/** The read timeout of each pass kind (`proxy` -> `proxy_read_timeout`), looked up rather than concatenated on hot paths. */
+export const READ_TIMEOUT_DIRECTIVES: Readonly<Record<PassKind, string>> = {
+  proxy: 'proxy_read_timeout',
+  fastcgi: 'fastcgi_read_timeout',
+  uwsgi: 'uwsgi_read_timeout',
+  scgi: 'scgi_read_timeout',
+  grpc: 'grpc_read_timeout',
+  memcached: 'memcached_read_timeout',
+};
+
 /** The pass kind of an http-module directive name (`proxy_pass` -> `'proxy'`), if it is one. */
 export function passKindOf(directive: string): PassKind | undefined {
   return PASS_KIND_BY_DIRECTIVE.get(directive);
