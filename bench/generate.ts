@@ -26,8 +26,8 @@ fastcgi_param  REMOTE_ADDR        $remote_addr;
 fastcgi_param  SERVER_NAME        $server_name;
 `;
 
-/** mulberry32: small, fast and good enough to vary the generated text. */
-function prng(seed: number): () => number {
+/** mulberry32: small, fast and seeded, to vary generated text and to replay a test's random choices. */
+export function prng(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -21,6 +21,7 @@ import { allRules } from '../../rules/index.js';
 import { FileChangedError, TEMP_FILE_PATTERN, nodeAtomicWriteFs, tempFileName, writeFileAtomic, type AtomicWriteFs } from '../../src/fix/write.js';
 import { runCli, tempTree } from '../harness/cli.js';
 import { nginxSkipReason, nginxTestAt } from '../harness/nginx.js';
+import { prng } from '../../bench/generate.js';
 import { ROOT, ensureBuilt } from '../e2e/helpers.js';
 
 const dirs: string[] = [];
@@ -59,18 +60,6 @@ function readTree(dir: string): Map<string, Buffer> {
 /** What the includes of siteTree pick up, through ngxlint's glob(3) (a leading dot is matched only explicitly). */
 function included(dir: string, host: Host = createNodeHost()): string[] {
   return ['nginx.conf', ...host.glob(path.join(dir, 'conf.d/*.conf')), ...host.glob(path.join(dir, 'sites-enabled/*'))].map((f) => (f === 'nginx.conf' ? f : path.relative(dir, f))).sort();
-}
-
-/** mulberry32: a small seeded PRNG, so that a failing series of kill delays can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 interface FixRun {
