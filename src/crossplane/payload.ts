@@ -66,28 +66,131 @@ export function crossplaneArg(arg: Pick<Arg, 'raw' | 'quote'>): string {
 }
 
 export function toCrossplane(tree: ConfigTree, options: PayloadOptions = {}): Payload {
-  const index = new Map<string, number>();
-  [...tree.files.keys()].forEach((file, i) => index.set(file, i));
-
+  const index = fileIndex(tree);
   const payload: Payload = { status: 'ok', errors: [], config: [] };
   for (const file of tree.files.values()) {
-    const entry: FilePayload = { file: file.path, status: 'ok', errors: [], parsed: statements(file, file.ast.children, tree, index, options) };
-    const fail = (line: number | null, message: string): void => {
-      const error = line === null ? message : `${message} in ${file.path}:${line}`;
-      entry.status = 'failed';
-      entry.errors.push({ error, line });
-      payload.status = 'failed';
-      payload.errors.push({ file: file.path, error, line });
-    };
-    const fileProblems = tree.problems.filter((p) => p.file === file.path);
-    const all = [
-      ...file.errors.map((e) => ({ offset: e.span.start, line: e.line, message: e.message })),
-      ...fileProblems.map((p) => ({ offset: p.span.start, line: p.line, message: p.message })),
-    ].sort((a, b) => a.offset - b.offset);
-    for (const e of all) fail(e.line, e.message);
+    const errors = fileErrors(tree, file);
+    const entry: FilePayload = { file: file.path, status: errors.length > 0 ? 'failed' : 'ok', errors, parsed: statements(file, file.ast.children, tree, index, options) };
+    if (errors.length > 0) payload.status = 'failed';
+    for (const e of errors) payload.errors.push({ file: file.path, error: e.error, line: e.line });
     payload.config.push(entry);
   }
   return options.combine ? combine(payload) : payload;
+}
+
+/**
+ * `JSON.stringify(toCrossplane(tree, options))`, written as text directly: for a 7 MB configuration the
+ * payload's objects (one per statement, an array per argument list) cost more to build, and then to collect,
+ * than the JSON itself. `--combine` rewrites the statement tree, so it goes through toCrossplane().
+ */
+export function crossplaneJson(tree: ConfigTree, options: PayloadOptions = {}): { json: string; status: Payload['status'] } {
+  if (options.combine) {
+    const payload = toCrossplane(tree, options);
+    return { json: JSON.stringify(payload), status: payload.status };
+  }
+  const index = fileIndex(tree);
+  const files = [...tree.files.values()].map((file) => ({ file, errors: fileErrors(tree, file) }));
+  const status = files.some((f) => f.errors.length > 0) ? 'failed' : 'ok';
+  const allErrors: PayloadError[] = files.flatMap(({ file, errors }) => errors.map((e) => ({ file: file.path, error: e.error, line: e.line })));
+  const out = new JsonWriter(tree, index, options);
+  out.push(`{"status":"${status}","errors":${JSON.stringify(allErrors)},"config":[`);
+  files.forEach(({ file, errors }, i) => {
+    if (i > 0) out.push(',');
+    out.push(`{"file":${JSON.stringify(file.path)},"status":"${errors.length > 0 ? 'failed' : 'ok'}","errors":${JSON.stringify(errors)},"parsed":`);
+    out.statements(file, file.ast.children);
+    out.push('}');
+  });
+  out.push(']}');
+  return { json: out.text(), status };
+}
+
+function fileIndex(tree: ConfigTree): Map<string, number> {
+  const index = new Map<string, number>();
+  [...tree.files.keys()].forEach((file, i) => index.set(file, i));
+  return index;
+}
+
+/** A file's syntax errors and include problems in source order, worded as crossplane words them. */
+function fileErrors(tree: ConfigTree, file: LoadedFile): { error: string; line: number | null }[] {
+  const fileProblems = tree.problems.filter((p) => p.file === file.path);
+  const all = [
+    ...file.errors.map((e) => ({ offset: e.span.start, line: e.line, message: e.message })),
+    ...fileProblems.map((p) => ({ offset: p.span.start, line: p.line, message: p.message })),
+  ].sort((a, b) => a.offset - b.offset);
+  return all.map((e) => ({ error: e.line === null ? e.message : `${e.message} in ${file.path}:${e.line}`, line: e.line }));
+}
+
+/** Writes statements as crossplane's JSON, in the key order the Statement objects have. */
+class JsonWriter {
+  private readonly parts: string[] = [];
+
+  constructor(
+    private readonly tree: ConfigTree,
+    private readonly index: ReadonlyMap<string, number>,
+    private readonly options: PayloadOptions,
+  ) {}
+
+  push(text: string): void {
+    this.parts.push(text);
+  }
+
+  text(): string {
+    return this.parts.join('');
+  }
+
+  /** A list of statements; recursive, as a file's blocks nest at most MAX_DEPTH deep. */
+  statements(file: LoadedFile, nodes: readonly Node[]): void {
+    const parts = this.parts;
+    parts.push('[');
+    let first = true;
+    for (const node of nodes) {
+      if (node.type === 'stray') continue;
+      if (node.type === 'comment') {
+        if (!this.options.comments) continue;
+        if (!first) parts.push(',');
+        first = false;
+        this.comment(file, node);
+        continue;
+      }
+      if (!first) parts.push(',');
+      first = false;
+      this.directive(file, node);
+      if (this.options.comments) {
+        for (const c of node.innerComments) {
+          parts.push(',');
+          this.comment(file, c);
+        }
+      }
+    }
+    parts.push(']');
+  }
+
+  private directive(file: LoadedFile, node: Directive): void {
+    const parts = this.parts;
+    parts.push('{"directive":', JSON.stringify(node.name), ',"line":', String(file.source.lineAt(node.nameSpan.start)), ',"args":[');
+    const args = directiveArgs(node);
+    for (let i = 0; i < args.length; i++) {
+      if (i > 0) parts.push(',');
+      parts.push(JSON.stringify(args[i]));
+    }
+    parts.push(']');
+    const included = this.tree.includes.get(node);
+    if (included !== undefined) parts.push(',"includes":', JSON.stringify(included.map((p) => this.index.get(p) as number)));
+    if (node.block) {
+      parts.push(',"block":');
+      this.statements(file, node.block);
+    }
+    if (this.options.positions) {
+      parts.push(',"position":', JSON.stringify(position(file, node.span)), ',"argPositions":', JSON.stringify(node.args.map((a) => position(file, a.span))));
+    }
+    parts.push('}');
+  }
+
+  private comment(file: LoadedFile, node: Comment): void {
+    this.parts.push('{"directive":"#","line":', String(file.source.lineAt(node.span.start)), ',"args":[],"comment":', JSON.stringify(node.text));
+    if (this.options.positions) this.parts.push(',"position":', JSON.stringify(position(file, node.span)));
+    this.parts.push('}');
+  }
 }
 
 function statements(file: LoadedFile, nodes: readonly Node[], tree: ConfigTree, index: ReadonlyMap<string, number>, options: PayloadOptions): Statement[] {
@@ -112,11 +215,7 @@ function statements(file: LoadedFile, nodes: readonly Node[], tree: ConfigTree, 
 }
 
 function directiveStatement(file: LoadedFile, node: Directive, tree: ConfigTree, index: ReadonlyMap<string, number>, options: PayloadOptions): Statement {
-  let args: string[] = new Array<string>(node.args.length);
-  for (let i = 0; i < node.args.length; i++) args[i] = crossplaneArg(node.args[i] as Arg);
-  if (node.name === 'if') args = stripIfParens(args);
-  if (node.rawBlock) args.push(node.rawBlock.text);
-  const stmt: Statement = { directive: node.name, line: file.source.lineAt(node.nameSpan.start), args };
+  const stmt: Statement = { directive: node.name, line: file.source.lineAt(node.nameSpan.start), args: directiveArgs(node) };
   const included = tree.includes.get(node);
   if (included !== undefined) stmt.includes = included.map((p) => index.get(p) as number);
   if (node.block) stmt.block = [];
@@ -125,6 +224,15 @@ function directiveStatement(file: LoadedFile, node: Directive, tree: ConfigTree,
     stmt.argPositions = node.args.map((a) => position(file, a.span));
   }
   return stmt;
+}
+
+/** A statement's `args`: crossplane's argument values, without an `if`'s parentheses, plus a Lua block's body. */
+function directiveArgs(node: Directive): string[] {
+  let args: string[] = new Array<string>(node.args.length);
+  for (let i = 0; i < node.args.length; i++) args[i] = crossplaneArg(node.args[i] as Arg);
+  if (node.name === 'if') args = stripIfParens(args);
+  if (node.rawBlock) args.push(node.rawBlock.text);
+  return args;
 }
 
 function commentStatement(file: LoadedFile, node: Comment, options: PayloadOptions): Statement {

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { decode, type SourceText, type Span } from '../source/index.js';
-import { parseSource, walk, type Config, type Directive, type SyntaxError } from '../parser/index.js';
+import { parseSource, type Config, type Directive, type IncludeDirective, type SyntaxError } from '../parser/index.js';
 import { HostError, openFailedMessage, type Host } from './host.js';
 import { GlobLimitError, hasGlobMagic } from './glob.js';
 
@@ -86,20 +86,21 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
   const entryFile: LoadedFile = { ...first.file, sites: [] };
   files.set(entryPath, entryFile);
 
-  const queue: LoadedFile[] = [entryFile];
+  // Files in load order, each with the include directives its parse found.
+  const queue: { file: LoadedFile; includes: readonly IncludeDirective[] }[] = [{ file: entryFile, includes: first.includes }];
   const contextOf = new Map<string, readonly string[]>([[entryPath, []]]);
 
   for (let q = 0; q < queue.length && options.followIncludes !== false; q++) {
-    const current = queue[q] as LoadedFile;
+    const { file: current, includes: found } = queue[q] as (typeof queue)[number];
     const baseContext = contextOf.get(current.path) ?? [];
     const fileEdges: { directive: Directive; target: string }[] = [];
     edges.set(current.path, fileEdges);
 
-    walk(current.ast.children, (directive, parents) => {
-      if (directive.name !== 'include' || directive.args.length !== 1) return;
+    for (const { directive, parents } of found) {
+      if (directive.args.length !== 1) continue;
       const pattern = (directive.args[0] as { value: string }).value;
       const absolute = pattern.startsWith('/') ? pattern : host.resolve(prefix, pattern);
-      const context = [...baseContext, ...parents.map((p) => p.name)];
+      const context = baseContext.length === 0 ? parents : [...baseContext, ...parents];
       const problem = (kind: IncludeProblemKind, message: string, target: string): void => {
         const pos = current.source.positionAt(directive.span.start);
         problems.push({ kind, message, file: current.path, span: directive.span, line: pos.line, column: pos.column, target });
@@ -128,14 +129,14 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
           file = { ...result.file, sites: [] };
           files.set(target, file);
           contextOf.set(target, context);
-          queue.push(file);
+          queue.push({ file, includes: result.includes });
         }
         file.sites.push({ directive, file: current.path, context });
         fileEdges.push({ directive, target });
         loaded.push(target);
       }
       includes.set(directive, loaded);
-    });
+    }
   }
 
   for (const cycle of findCycles(entryPath, edges)) {
@@ -156,7 +157,7 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
   return { entry: entryPath, prefix, files, includes, problems };
 }
 
-type ReadResult = { file: Omit<LoadedFile, 'sites'> } | { error: string; kind: 'not-found' | 'unreadable' | 'binary' };
+type ReadResult = { file: Omit<LoadedFile, 'sites'>; includes: readonly IncludeDirective[] } | { error: string; kind: 'not-found' | 'unreadable' | 'binary' };
 
 function readAndParse(host: Host, filePath: string): ReadResult {
   let bytes: Uint8Array;
@@ -171,8 +172,8 @@ function readAndParse(host: Host, filePath: string): ReadResult {
     const pos = source.positionAt(nulOffset);
     return { error: `${filePath}:${pos.line}:${pos.column}: binary file (NUL byte), not an nginx configuration`, kind: 'binary' };
   }
-  const { ast, errors } = parseSource(source);
-  return { file: { path: filePath, source, ast, errors } };
+  const { ast, errors, includes } = parseSource(source);
+  return { file: { path: filePath, source, ast, errors }, includes };
 }
 
 interface Cycle {
