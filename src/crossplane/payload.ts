@@ -9,6 +9,7 @@
  *   `parsed`), and a missing include is reported with nginx's `open() ... failed` wording.
  */
 import type { Arg, Comment, Directive, Node } from '../parser/index.js';
+import type { Span } from '../source/index.js';
 import type { ConfigTree, LoadedFile } from '../include/index.js';
 
 export interface PayloadError {
@@ -79,9 +80,10 @@ export function toCrossplane(tree: ConfigTree, options: PayloadOptions = {}): Pa
 }
 
 /**
- * `JSON.stringify(toCrossplane(tree, options))`, written as text directly: for a 7 MB configuration the
- * payload's objects (one per statement, an array per argument list) cost more to build, and then to collect,
- * than the JSON itself. `--combine` rewrites the statement tree, so it goes through toCrossplane().
+ * `JSON.stringify(toCrossplane(tree, options))`, written as text directly. For a 7 MB configuration the
+ * payload's objects (one per statement and per argument list, all alive until the end) and JSON.stringify's
+ * walk over them cost several times more than the text. `--combine` rewrites the statement tree, so it goes
+ * through toCrossplane().
  */
 export function crossplaneJson(tree: ConfigTree, options: PayloadOptions = {}): { json: string; status: Payload['status'] } {
   if (options.combine) {
@@ -92,16 +94,118 @@ export function crossplaneJson(tree: ConfigTree, options: PayloadOptions = {}): 
   const files = [...tree.files.values()].map((file) => ({ file, errors: fileErrors(tree, file) }));
   const status = files.some((f) => f.errors.length > 0) ? 'failed' : 'ok';
   const allErrors: PayloadError[] = files.flatMap(({ file, errors }) => errors.map((e) => ({ file: file.path, error: e.error, line: e.line })));
-  const out = new JsonWriter(tree, index, options);
-  out.push(`{"status":"${status}","errors":${JSON.stringify(allErrors)},"config":[`);
+  const out = new JsonText();
+  out.add(`{"status":"${status}","errors":${JSON.stringify(allErrors)},"config":[`);
   files.forEach(({ file, errors }, i) => {
-    if (i > 0) out.push(',');
-    out.push(`{"file":${JSON.stringify(file.path)},"status":"${errors.length > 0 ? 'failed' : 'ok'}","errors":${JSON.stringify(errors)},"parsed":`);
-    out.statements(file, file.ast.children);
-    out.push('}');
+    const entry: Omit<FilePayload, 'parsed'> = { file: file.path, status: errors.length > 0 ? 'failed' : 'ok', errors };
+    // The entry's JSON without its closing brace, then its statements as the last key.
+    out.add(`${i > 0 ? ',' : ''}${JSON.stringify(entry).slice(0, -1)},"parsed":`);
+    new StatementWriter(out, file, tree, index, options).list(file.ast.children);
+    out.add('}');
   });
-  out.push(']}');
+  out.add(']}');
   return { json: out.text(), status };
+}
+
+/** Builds a long text from many short pieces, joined in chunks so that the pieces die young. */
+class JsonText {
+  private readonly chunks: string[] = [];
+  private parts: string[] = [];
+
+  add(piece: string): void {
+    this.parts.push(piece);
+    if (this.parts.length === JSON_CHUNK_PARTS) this.flush();
+  }
+
+  text(): string {
+    this.flush();
+    return this.chunks.join('');
+  }
+
+  private flush(): void {
+    this.chunks.push(this.parts.join(''));
+    this.parts = [];
+  }
+}
+
+const JSON_CHUNK_PARTS = 4096;
+
+/** A string as JSON.stringify() writes it. */
+function jsonString(s: string): string {
+  return needsJsonEscape(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Whether JSON.stringify() would escape a character of `s` (a quote, a backslash, a control character, a surrogate). */
+function needsJsonEscape(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c === 0x22 || c === 0x5c || (c >= 0xd800 && c <= 0xdfff)) return true;
+  }
+  return false;
+}
+
+/** Writes a file's statements as JSON text, with the keys in the order the Statement objects have them. */
+class StatementWriter {
+  constructor(
+    private readonly out: JsonText,
+    private readonly file: LoadedFile,
+    private readonly tree: ConfigTree,
+    private readonly index: ReadonlyMap<string, number>,
+    private readonly options: PayloadOptions,
+  ) {}
+
+  /** A list of statements; recursive, as a file nests blocks at most MAX_DEPTH deep. */
+  list(nodes: readonly Node[]): void {
+    const out = this.out;
+    out.add('[');
+    let first = true;
+    for (const node of nodes) {
+      if (node.type === 'stray') continue;
+      if (node.type === 'comment') {
+        if (!this.options.comments) continue;
+        if (!first) out.add(',');
+        first = false;
+        this.comment(node);
+        continue;
+      }
+      if (!first) out.add(',');
+      first = false;
+      this.directive(node);
+      if (this.options.comments) {
+        for (const c of node.innerComments) {
+          out.add(',');
+          this.comment(c);
+        }
+      }
+    }
+    out.add(']');
+  }
+
+  private directive(node: Directive): void {
+    const args = directiveArgs(node);
+    let text = `{"directive":${jsonString(node.name)},"line":${this.file.source.lineAt(node.nameSpan.start)},"args":[`;
+    for (let i = 0; i < args.length; i++) text += i > 0 ? ',' + jsonString(args[i] as string) : jsonString(args[i] as string);
+    text += ']';
+    const included = this.tree.includes.get(node);
+    if (included !== undefined) text += `,"includes":[${included.map((p) => this.index.get(p) as number).join(',')}]`;
+    if (node.block) {
+      this.out.add(text + ',"block":');
+      this.list(node.block);
+      text = '';
+    }
+    if (this.options.positions) text += `,"position":${this.position(node.span)},"argPositions":[${node.args.map((a) => this.position(a.span)).join(',')}]`;
+    this.out.add(text + '}');
+  }
+
+  private comment(node: Comment): void {
+    const position = this.options.positions ? `,"position":${this.position(node.span)}` : '';
+    this.out.add(`{"directive":"#","line":${this.file.source.lineAt(node.span.start)},"args":[],"comment":${jsonString(node.text)}${position}}`);
+  }
+
+  private position(span: Span): string {
+    const p = position(this.file, span);
+    return `{"line":${p.line},"column":${p.column},"endLine":${p.endLine},"endColumn":${p.endColumn},"start":${p.start},"end":${p.end}}`;
+  }
 }
 
 function fileIndex(tree: ConfigTree): Map<string, number> {
@@ -118,79 +222,6 @@ function fileErrors(tree: ConfigTree, file: LoadedFile): { error: string; line: 
     ...fileProblems.map((p) => ({ offset: p.span.start, line: p.line, message: p.message })),
   ].sort((a, b) => a.offset - b.offset);
   return all.map((e) => ({ error: e.line === null ? e.message : `${e.message} in ${file.path}:${e.line}`, line: e.line }));
-}
-
-/** Writes statements as crossplane's JSON, in the key order the Statement objects have. */
-class JsonWriter {
-  private readonly parts: string[] = [];
-
-  constructor(
-    private readonly tree: ConfigTree,
-    private readonly index: ReadonlyMap<string, number>,
-    private readonly options: PayloadOptions,
-  ) {}
-
-  push(text: string): void {
-    this.parts.push(text);
-  }
-
-  text(): string {
-    return this.parts.join('');
-  }
-
-  /** A list of statements; recursive, as a file's blocks nest at most MAX_DEPTH deep. */
-  statements(file: LoadedFile, nodes: readonly Node[]): void {
-    const parts = this.parts;
-    parts.push('[');
-    let first = true;
-    for (const node of nodes) {
-      if (node.type === 'stray') continue;
-      if (node.type === 'comment') {
-        if (!this.options.comments) continue;
-        if (!first) parts.push(',');
-        first = false;
-        this.comment(file, node);
-        continue;
-      }
-      if (!first) parts.push(',');
-      first = false;
-      this.directive(file, node);
-      if (this.options.comments) {
-        for (const c of node.innerComments) {
-          parts.push(',');
-          this.comment(file, c);
-        }
-      }
-    }
-    parts.push(']');
-  }
-
-  private directive(file: LoadedFile, node: Directive): void {
-    const parts = this.parts;
-    parts.push('{"directive":', JSON.stringify(node.name), ',"line":', String(file.source.lineAt(node.nameSpan.start)), ',"args":[');
-    const args = directiveArgs(node);
-    for (let i = 0; i < args.length; i++) {
-      if (i > 0) parts.push(',');
-      parts.push(JSON.stringify(args[i]));
-    }
-    parts.push(']');
-    const included = this.tree.includes.get(node);
-    if (included !== undefined) parts.push(',"includes":', JSON.stringify(included.map((p) => this.index.get(p) as number)));
-    if (node.block) {
-      parts.push(',"block":');
-      this.statements(file, node.block);
-    }
-    if (this.options.positions) {
-      parts.push(',"position":', JSON.stringify(position(file, node.span)), ',"argPositions":', JSON.stringify(node.args.map((a) => position(file, a.span))));
-    }
-    parts.push('}');
-  }
-
-  private comment(file: LoadedFile, node: Comment): void {
-    this.parts.push('{"directive":"#","line":', String(file.source.lineAt(node.span.start)), ',"args":[],"comment":', JSON.stringify(node.text));
-    if (this.options.positions) this.parts.push(',"position":', JSON.stringify(position(file, node.span)));
-    this.parts.push('}');
-  }
 }
 
 function statements(file: LoadedFile, nodes: readonly Node[], tree: ConfigTree, index: ReadonlyMap<string, number>, options: PayloadOptions): Statement[] {
