@@ -146,13 +146,17 @@ function needsJsonEscape(s: string): boolean {
 
 /** Writes a file's statements as JSON text, with the keys in the order the Statement objects have them. */
 class StatementWriter {
+  private readonly lineAt: (offset: number) => number;
+
   constructor(
     private readonly out: JsonText,
     private readonly file: LoadedFile,
     private readonly tree: ConfigTree,
     private readonly index: ReadonlyMap<string, number>,
     private readonly options: PayloadOptions,
-  ) {}
+  ) {
+    this.lineAt = file.source.lineCursor();
+  }
 
   /** A list of statements; recursive, as a file nests blocks at most MAX_DEPTH deep. */
   list(nodes: readonly Node[]): void {
@@ -183,7 +187,7 @@ class StatementWriter {
 
   private directive(node: Directive): void {
     const args = directiveArgs(node);
-    let text = `{"directive":${jsonString(node.name)},"line":${this.file.source.lineAt(node.nameSpan.start)},"args":[`;
+    let text = `{"directive":${jsonString(node.name)},"line":${this.lineAt(node.nameSpan.start)},"args":[`;
     for (let i = 0; i < args.length; i++) text += i > 0 ? ',' + jsonString(args[i] as string) : jsonString(args[i] as string);
     text += ']';
     const included = this.tree.includes.get(node);
@@ -199,7 +203,7 @@ class StatementWriter {
 
   private comment(node: Comment): void {
     const position = this.options.positions ? `,"position":${this.position(node.span)}` : '';
-    this.out.add(`{"directive":"#","line":${this.file.source.lineAt(node.span.start)},"args":[],"comment":${jsonString(node.text)}${position}}`);
+    this.out.add(`{"directive":"#","line":${this.lineAt(node.span.start)},"args":[],"comment":${jsonString(node.text)}${position}}`);
   }
 
   private position(span: Span): string {

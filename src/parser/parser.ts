@@ -369,22 +369,16 @@ const wordCache: (string | undefined)[] = new Array<string | undefined>(WORD_CAC
 
 /** The text of a bare word; `hash` is the scanner's hash of its characters. */
 function plainWord(text: string, start: number, end: number, hash: number): string {
+  const word = text.slice(start, end);
   const length = end - start;
-  if (length > MAX_CACHED_WORD) return text.slice(start, end);
+  if (length > MAX_CACHED_WORD) return word;
   const h = hash ^ length;
   const slot = (h ^ (h >>> 15)) & (WORD_CACHE_SIZE - 1);
+  // Comparing a fresh slice (garbage that dies young) is quicker than comparing characters in a loop.
   const cached = wordCache[slot];
-  if (cached !== undefined && sameText(cached, text, start, length)) return cached;
-  const word = text.slice(start, end);
+  if (cached === word) return cached;
   wordCache[slot] = word;
   return word;
-}
-
-/** Whether `word` is the `length` characters of `text` at `start` (a loop: quicker than startsWith for short words). */
-function sameText(word: string, text: string, start: number, length: number): boolean {
-  if (word.length !== length) return false;
-  for (let i = 0; i < length; i++) if (word.charCodeAt(i) !== text.charCodeAt(start + i)) return false;
-  return true;
 }
 
 function makeComment(text: string, start: number, end: number): Comment {

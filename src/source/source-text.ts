@@ -66,6 +66,20 @@ export class SourceText {
     return lo + 1;
   }
 
+  /**
+   * A lineAt() for offsets visited mostly in increasing order (a walk in source order): each lookup scans on
+   * from the previous line, and only a step backwards searches again.
+   */
+  lineCursor(): (offset: number) => number {
+    const starts = this.starts();
+    let index = 0;
+    return (offset) => {
+      if ((starts[index] as number) > offset) index = this.lineAt(offset) - 1;
+      while (index + 1 < starts.length && (starts[index + 1] as number) <= offset) index++;
+      return index + 1;
+    };
+  }
+
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     const line = this.lineAt(clamped);

@@ -145,6 +145,13 @@ describe('positions', () => {
     return [p.line, p.column];
   };
 
+  it('gives lineAt() from a line cursor, for offsets in any order', () => {
+    const s = new SourceText('a\r\nb\rc\n\n\r\ndd\n');
+    const lineAt = s.lineCursor();
+    const offsets = [0, 1, 2, 3, 5, 5, 4, 6, 12, 7, 8, 9, 10, 11, 12, 13, 0, 13];
+    expect(offsets.map(lineAt)).toEqual(offsets.map((o) => s.lineAt(o)));
+  });
+
   it('maps offsets with LF line endings', () => {
     const s = new SourceText('ab\ncd\n\nef');
     expect(s.lineCount).toBe(4);
