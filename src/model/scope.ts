@@ -96,7 +96,7 @@ export class ScopeModel {
 
   constructor(tree: ConfigTree, rootContext: ContextName = 'main') {
     this.tree = tree;
-    const root: NamedScope = { kind: rootContext, owner: null, parent: null, children: [], nameMask: 0 };
+    const root = newScope(rootContext, null);
     this.root = root;
     const cut: { at?: DirectiveNode } = {};
     this.nodes = expand(tree, root, this.byNameIndex, this.passIndex, cut);
@@ -116,8 +116,7 @@ export class ScopeModel {
   /** The nodes named `name` directly in `scope` (after include expansion). */
   local(scope: Scope, name: string): readonly DirectiveNode[] {
     // Most questions are about names a scope does not have (a default applies): its name mask says so.
-    const mask = (scope as Partial<NamedScope>).nameMask;
-    if (mask !== undefined && (mask & nameBit(name)) === 0) return NONE;
+    if (isNamedScope(scope) && (scope.nameMask & nameBit(name)) === 0) return NONE;
     const children = scope.children;
     // Most scopes are small: a scan is cheaper than building (and keeping) an index.
     if (children.length <= 16) {
@@ -144,7 +143,7 @@ export class ScopeModel {
     for (let s: Scope | null = scope; s !== null; s = s.parent) {
       const nodes = this.local(s, name);
       if (nodes.length > 0) return { nodes, origin: s === scope ? 'here' : 'inherited', scope: s, defaultValue: undefined };
-      if (!inherits || s.kind === null || !INHERITING.has(s.kind)) break;
+      if (!inherits || !inheritsFromParent(s)) break;
     }
     return defaultEffective(name, scope.kind);
   }
@@ -158,7 +157,7 @@ export class ScopeModel {
     if (upTo === null && this.root.kind !== 'main') return false;
     for (let s: Scope | null = scope; s !== null; s = s.parent) {
       for (const include of this.local(s, 'include')) if ((this.tree.includes.get(include.directive) ?? []).length === 0) return false;
-      if (s === upTo || s.kind === null || !INHERITING.has(s.kind)) break;
+      if (s === upTo || !inheritsFromParent(s)) break;
     }
     return true;
   }
@@ -179,16 +178,38 @@ export class ScopeModel {
 
 const NONE: readonly DirectiveNode[] = Object.freeze([]);
 
-/** A scope as the model builds it: with one bit set per name of its children (see nameBit). */
+/**
+ * A scope as the model builds it. Scopes and nodes are object literals, not class instances, on purpose:
+ * every one of them lives as long as the model, and V8 allocates the objects of a literal whose objects
+ * survive straight into the old generation (allocation-site pretenuring, which `new` does not get), so the
+ * scavenger does not copy them twice.
+ */
 interface NamedScope extends Scope {
+  children: DirectiveNode[];
+  /** One bit set per name of its children (see nameBit); 30 bits, so that it stays a small integer. */
   nameMask: number;
+  /** Whether nginx merges this level's settings with its parent's. */
+  readonly inherits: boolean;
 }
 
-/** One of 32 bits for a directive name, from its length and two of its characters (no hashing of the whole string). */
+function newScope(kind: ContextName | null, parent: NamedScope | null): NamedScope {
+  // Children are set when the body has been expanded; until then (and for bodies never expanded) none.
+  return { kind, owner: null, parent, children: NONE as DirectiveNode[], nameMask: 0, inherits: kind !== null && INHERITING.has(kind) };
+}
+
+function isNamedScope(scope: Scope): scope is NamedScope {
+  return (scope as Partial<NamedScope>).nameMask !== undefined;
+}
+
+function inheritsFromParent(scope: Scope): boolean {
+  return isNamedScope(scope) ? scope.inherits : scope.kind !== null && INHERITING.has(scope.kind);
+}
+
+/** One of 30 bits for a directive name, from its length and two of its characters (no hashing of the whole string). */
 function nameBit(name: string): number {
   const n = name.length;
   if (n === 0) return 1;
-  return 1 << ((n * 7 + name.charCodeAt(n - 1) * 3 + name.charCodeAt(n >> 1)) & 31);
+  return 1 << ((n * 7 + name.charCodeAt(n - 1) * 3 + name.charCodeAt(n >> 1)) % 30);
 }
 /** Frozen 'default' answers by context, then name: most effective() calls end here, so they share one. */
 const defaults = new Map<ContextName | null, Map<string, Effective>>();
@@ -216,14 +237,21 @@ interface Classified {
   readonly opens: ContextName | null;
   /** Whether the name is a `*_pass` directive. */
   readonly pass: boolean;
+  /** The name's bit in a scope's name mask. */
+  readonly bit: number;
 }
 
 const classified = new Map<ContextName | null, Map<string, Classified>>();
 
-/** The variant for `name` in `kind`, and the context its block opens (computed once per name and context). */
-function classify(name: string, kind: ContextName | null): Classified {
+/** Classifications of names in one context, filled by {@link classify}. */
+function classificationsIn(kind: ContextName | null): Map<string, Classified> {
   let byName = classified.get(kind);
   if (byName === undefined) classified.set(kind, (byName = new Map()));
+  return byName;
+}
+
+/** The variant for `name` in `kind`, and the context its block opens (computed once per name and context). */
+function classify(byName: Map<string, Classified>, name: string, kind: ContextName | null): Classified {
   let c = byName.get(name);
   if (c === undefined) byName.set(name, (c = computeClassify(name, kind)));
   return c;
@@ -231,19 +259,22 @@ function classify(name: string, kind: ContextName | null): Classified {
 
 function computeClassify(name: string, kind: ContextName | null): Classified {
   const pass = passKindOf(name) !== undefined;
+  const bit = nameBit(name);
   const spec = getDirective(name);
-  if (spec === undefined) return { variant: undefined, opens: null, pass };
+  if (spec === undefined) return { variant: undefined, opens: null, pass, bit };
   const variant = kind === null ? undefined : variantFor(spec, kind);
   const blockVariant = variant ?? spec.variants.find((v) => v.block);
-  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null, pass };
+  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null, pass, bit };
   const opens = childContext(blockVariant, kind ?? 'main') ?? blockVariant.opens;
-  return { variant, opens, pass };
+  return { variant, opens, pass, bit };
 }
 
 interface Frame {
   readonly nodes: readonly Node[];
   index: number;
   readonly scope: NamedScope;
+  /** The classifications for the scope's context (see classify). */
+  readonly classes: Map<string, Classified>;
   readonly file: LoadedFile;
   readonly includedVia: readonly Directive[];
   /** Files on the include chain leading here, to stop at cycles (reported by include-cycle). */
@@ -274,21 +305,21 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
   // Children collect in one shared list, depth-first, and each scope takes an exactly sized copy of its
   // part when its body ends (arrays grown by push keep room for 16 more elements, in every scope).
   const collecting: DirectiveNode[] = [];
-  const stack: Frame[] = [{ nodes: entry.ast.children, index: 0, scope: root, file: entry, includedVia: [], fileChain: [entry.path], ownsScope: true, childStart: 0 }];
+  const stack: Frame[] = [{ nodes: entry.ast.children, index: 0, scope: root, classes: classificationsIn(root.kind), file: entry, includedVia: [], fileChain: [entry.path], ownsScope: true, childStart: 0 }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as Frame;
     if (frame.index >= frame.nodes.length) {
       stack.pop();
       if (frame.ownsScope) {
-        (frame.scope as { children: DirectiveNode[] }).children = collecting.slice(frame.childStart);
+        frame.scope.children = collecting.slice(frame.childStart);
         collecting.length = frame.childStart;
       }
       continue;
     }
     const ast = frame.nodes[frame.index++] as Node;
     if (ast.type !== 'directive') continue;
-    const { variant, opens, pass } = classify(ast.name, frame.scope.kind);
-    const block: NamedScope | null = ast.block === null ? null : { kind: opens, owner: null, parent: frame.scope, children: [], nameMask: 0 };
+    const { variant, opens, pass, bit } = classify(frame.classes, ast.name, frame.scope.kind);
+    const block = ast.block === null ? null : newScope(opens, frame.scope);
     const node: DirectiveNode = { directive: ast, name: ast.name, file: frame.file, scope: frame.scope, block, includedVia: frame.includedVia, variant };
     if (block !== null) (block as { owner: DirectiveNode | null }).owner = node;
     collecting.push(node);
@@ -297,7 +328,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
     if (named === undefined) byName.set(ast.name, [node]);
     else named.push(node);
     if (pass) passes.push(node);
-    frame.scope.nameMask |= nameBit(ast.name);
+    frame.scope.nameMask |= bit;
 
     if (ast.name === 'include' && out.length > limit) {
       cut.at ??= node;
@@ -311,6 +342,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
           nodes: file.ast.children,
           index: 0,
           scope: frame.scope,
+          classes: frame.classes,
           file,
           includedVia: [...frame.includedVia, ast],
           fileChain: [...frame.fileChain, target],
@@ -319,7 +351,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
         });
       }
     } else if (block !== null && ast.block !== null && !(block.kind !== null && isFreeformContext(block.kind))) {
-      stack.push({ nodes: ast.block, index: 0, scope: block, file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain, ownsScope: true, childStart: collecting.length });
+      stack.push({ nodes: ast.block, index: 0, scope: block, classes: classificationsIn(block.kind), file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain, ownsScope: true, childStart: collecting.length });
     }
   }
   return out;
