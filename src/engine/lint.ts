@@ -9,7 +9,7 @@ import { EntryError, loadConfig, type ConfigTree, type Host } from '../include/i
 import type { Config } from '../parser/index.js';
 import type { SourceText } from '../source/index.js';
 import { targetVersion, UpstreamGraph, type ContextName, type NginxVersion, type ScopeModel } from '../model/index.js';
-import { inferContext, looksLikeMain, templateMarkerLine } from './context-inference.js';
+import { inferContext, looksLikeMain, templateLineOf } from './context-inference.js';
 import { lintTree, type EnabledRule } from './runner.js';
 import { applySuppressions } from './suppressions.js';
 import type { AnyRule } from './rule.js';
@@ -132,7 +132,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
         sources.set(file.path, file.source);
         asts.set(file.path, file.ast);
         if (file.source.encodingNote) notes.push({ file: file.path, message: file.source.encodingNote });
-        const templateLine = file.path === tree.entry ? undefined : templateMarkerLine(file.source.text);
+        const templateLine = file.path === tree.entry ? undefined : templateLineOf(file.source);
         if (templateLine !== undefined) {
           templates.add(file.path);
           notes.push({ file: file.path, message: `included file looks like a template (placeholder at line ${templateLine}); its findings are not reported` });
@@ -175,7 +175,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
     if (tree === undefined) continue;
     const entry = tree.files.get(tree.entry);
     if (entry === undefined) continue;
-    const templateLine = templateMarkerLine(entry.source.text);
+    const templateLine = templateLineOf(entry.source);
     if (templateLine !== undefined) {
       notes.push({ file, message: `looks like a template (placeholder at line ${templateLine}), not an nginx configuration; render it first, then lint the result` });
       continue;

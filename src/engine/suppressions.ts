@@ -80,6 +80,7 @@ export const SUPPRESSION_RULE_ID = 'suppression';
 const UNSUPPRESSIBLE: ReadonlySet<string> = new Set(['syntax-error']);
 
 const KEYWORD = /^[ \t]*ngxlint-(disable-next-line|disable-line|disable-file|disable|enable)(?=[\s]|$)/;
+const KEYWORD_PREFIX = 'ngxlint-';
 const REASON_SEPARATOR = /(?:^|\s)--(?:\s|$)/;
 const RULE_NAME = /[^\s,]+/g;
 
@@ -116,6 +117,8 @@ function parseCommentText(text: string, textStart: number): Pick<SuppressionComm
 /** Every suppression comment of a parsed file (top level, in blocks, between a name and its `;`), by offset. */
 export function collectSuppressions(ast: Config): SuppressionComment[] {
   const out: SuppressionComment[] = [];
+  // Every keyword has this prefix, and comments are text of the file: most files need no walk at all.
+  if (!ast.source.text.includes(KEYWORD_PREFIX)) return out;
   const add = (comment: Comment): void => {
     // The comment's text starts after the `#`.
     const parsed = parseCommentText(comment.text, comment.span.start + 1);
