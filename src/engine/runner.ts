@@ -121,12 +121,18 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
       }
     }
   };
+  /** Per directive name, its visitors and then the `'*'` ones: one list to run per node (built on first sight of a name). */
+  const dispatch = new Map<string, readonly Visitor[]>();
   const nodes = model.nodes;
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n] as DirectiveNode;
-    const list = byName.get(node.name);
-    if (list !== undefined) visitAll(list, node);
-    if (any.length !== 0) visitAll(any, node);
+    let list = dispatch.get(node.name);
+    if (list === undefined) {
+      const named = byName.get(node.name);
+      list = named === undefined ? any : [...named, ...any];
+      dispatch.set(node.name, list);
+    }
+    if (list.length !== 0) visitAll(list, node);
   }
   for (const { id, visitors } of active) {
     const hook = visitors['tree:exit'];

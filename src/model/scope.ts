@@ -239,6 +239,8 @@ interface Classified {
   readonly pass: boolean;
   /** The name's bit in a scope's name mask. */
   readonly bit: number;
+  /** Whether its block holds table rows (map, types, ...), not directives: the model leaves it unexpanded. */
+  readonly opensTable: boolean;
 }
 
 const classified = new Map<ContextName | null, Map<string, Classified>>();
@@ -261,12 +263,12 @@ function computeClassify(name: string, kind: ContextName | null): Classified {
   const pass = passKindOf(name) !== undefined;
   const bit = nameBit(name);
   const spec = getDirective(name);
-  if (spec === undefined) return { variant: undefined, opens: null, pass, bit };
+  if (spec === undefined) return { variant: undefined, opens: null, pass, bit, opensTable: false };
   const variant = kind === null ? undefined : variantFor(spec, kind);
   const blockVariant = variant ?? spec.variants.find((v) => v.block);
-  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null, pass, bit };
+  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null, pass, bit, opensTable: false };
   const opens = childContext(blockVariant, kind ?? 'main') ?? blockVariant.opens;
-  return { variant, opens, pass, bit };
+  return { variant, opens, pass, bit, opensTable: opens !== null && isFreeformContext(opens) };
 }
 
 interface Frame {
@@ -318,7 +320,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
     }
     const ast = frame.nodes[frame.index++] as Node;
     if (ast.type !== 'directive') continue;
-    const { variant, opens, pass, bit } = classify(frame.classes, ast.name, frame.scope.kind);
+    const { variant, opens, pass, bit, opensTable } = classify(frame.classes, ast.name, frame.scope.kind);
     const block = ast.block === null ? null : newScope(opens, frame.scope);
     const node: DirectiveNode = { directive: ast, name: ast.name, file: frame.file, scope: frame.scope, block, includedVia: frame.includedVia, variant };
     if (block !== null) (block as { owner: DirectiveNode | null }).owner = node;
@@ -350,7 +352,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
           childStart: -1,
         });
       }
-    } else if (block !== null && ast.block !== null && !(block.kind !== null && isFreeformContext(block.kind))) {
+    } else if (block !== null && ast.block !== null && !opensTable) {
       stack.push({ nodes: ast.block, index: 0, scope: block, classes: classificationsIn(block.kind), file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain, ownsScope: true, childStart: collecting.length });
     }
   }
