@@ -84,7 +84,7 @@ export class ScopeModel {
   readonly root: Scope;
   /** Every node in document order (a depth-first walk of the expanded configuration). */
   readonly nodes: readonly DirectiveNode[];
-  private readonly byNameIndex = new Map<string, DirectiveNode[]>();
+  private readonly names = new Map<string, NameEntry>();
   private readonly passIndex: DirectiveNode[] = [];
   private readonly scopeIndex = new WeakMap<Scope, Map<string, DirectiveNode[]>>();
 
@@ -99,7 +99,7 @@ export class ScopeModel {
     const root = newScope(rootContext, null);
     this.root = root;
     const cut: { at?: DirectiveNode } = {};
-    this.nodes = expand(tree, root, this.byNameIndex, this.passIndex, cut);
+    this.nodes = expand(tree, root, this.names, this.passIndex, cut);
     this.expansionCutAt = cut.at;
   }
 
@@ -110,7 +110,7 @@ export class ScopeModel {
 
   /** All nodes with this name, in document order. */
   byName(name: string): readonly DirectiveNode[] {
-    return this.byNameIndex.get(name) ?? [];
+    return this.names.get(name)?.nodes ?? [];
   }
 
   /** The nodes named `name` directly in `scope` (after include expansion). */
@@ -245,15 +245,10 @@ interface Classified {
 
 const classified = new Map<ContextName | null, Map<string, Classified>>();
 
-/** Classifications of names in one context, filled by {@link classify}. */
-function classificationsIn(kind: ContextName | null): Map<string, Classified> {
+/** The variant for `name` in `kind`, and the context its block opens (computed once per name and context). */
+function classify(name: string, kind: ContextName | null): Classified {
   let byName = classified.get(kind);
   if (byName === undefined) classified.set(kind, (byName = new Map()));
-  return byName;
-}
-
-/** The variant for `name` in `kind`, and the context its block opens (computed once per name and context). */
-function classify(byName: Map<string, Classified>, name: string, kind: ContextName | null): Classified {
   let c = byName.get(name);
   if (c === undefined) byName.set(name, (c = computeClassify(name, kind)));
   return c;
@@ -271,12 +266,20 @@ function computeClassify(name: string, kind: ContextName | null): Classified {
   return { variant, opens, pass, bit, opensTable: opens !== null && isFreeformContext(opens) };
 }
 
+/**
+ * What the model keeps per directive name: its nodes in document order, and its classification in the
+ * context it was last seen in (a name mostly stays in one context, so one map lookup per node finds both).
+ */
+interface NameEntry {
+  readonly nodes: DirectiveNode[];
+  kind: ContextName | null;
+  classified: Classified;
+}
+
 interface Frame {
   readonly nodes: readonly Node[];
   index: number;
   readonly scope: NamedScope;
-  /** The classifications for the scope's context (see classify). */
-  readonly classes: Map<string, Classified>;
   readonly file: LoadedFile;
   readonly includedVia: readonly Directive[];
   /** Files on the include chain leading here, to stop at cycles (reported by include-cycle). */
@@ -287,7 +290,6 @@ interface Frame {
   readonly childStart: number;
 }
 
-/** The expanded configuration's nodes in document order; fills `byName` on the way. */
 /**
  * The most nodes an expanded configuration may have: a million, or one per 4 bytes of its files when they are
  * larger (a directive takes 20 to 50 bytes in real configurations, so only files included many times over
@@ -299,7 +301,7 @@ export function maxExpandedNodes(tree: ConfigTree): number {
   return Math.max(1_000_000, Math.ceil(bytes / 4));
 }
 
-function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, DirectiveNode[]>, passes: DirectiveNode[], cut: { at?: DirectiveNode }): DirectiveNode[] {
+function expand(tree: ConfigTree, root: NamedScope, names: Map<string, NameEntry>, passes: DirectiveNode[], cut: { at?: DirectiveNode }): DirectiveNode[] {
   const limit = maxExpandedNodes(tree);
   const out: DirectiveNode[] = [];
   const entry = tree.files.get(tree.entry);
@@ -307,7 +309,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
   // Children collect in one shared list, depth-first, and each scope takes an exactly sized copy of its
   // part when its body ends (arrays grown by push keep room for 16 more elements, in every scope).
   const collecting: DirectiveNode[] = [];
-  const stack: Frame[] = [{ nodes: entry.ast.children, index: 0, scope: root, classes: classificationsIn(root.kind), file: entry, includedVia: [], fileChain: [entry.path], ownsScope: true, childStart: 0 }];
+  const stack: Frame[] = [{ nodes: entry.ast.children, index: 0, scope: root, file: entry, includedVia: [], fileChain: [entry.path], ownsScope: true, childStart: 0 }];
   while (stack.length > 0) {
     const frame = stack[stack.length - 1] as Frame;
     if (frame.index >= frame.nodes.length) {
@@ -320,15 +322,20 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
     }
     const ast = frame.nodes[frame.index++] as Node;
     if (ast.type !== 'directive') continue;
-    const { variant, opens, pass, bit, opensTable } = classify(frame.classes, ast.name, frame.scope.kind);
+    const kind = frame.scope.kind;
+    let named = names.get(ast.name);
+    if (named === undefined) names.set(ast.name, (named = { nodes: [], kind, classified: classify(ast.name, kind) }));
+    else if (named.kind !== kind) {
+      named.kind = kind;
+      named.classified = classify(ast.name, kind);
+    }
+    const { variant, opens, pass, bit, opensTable } = named.classified;
     const block = ast.block === null ? null : newScope(opens, frame.scope);
     const node: DirectiveNode = { directive: ast, name: ast.name, file: frame.file, scope: frame.scope, block, includedVia: frame.includedVia, variant };
     if (block !== null) (block as { owner: DirectiveNode | null }).owner = node;
     collecting.push(node);
     out.push(node);
-    const named = byName.get(ast.name);
-    if (named === undefined) byName.set(ast.name, [node]);
-    else named.push(node);
+    named.nodes.push(node);
     if (pass) passes.push(node);
     frame.scope.nameMask |= bit;
 
@@ -344,7 +351,6 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
           nodes: file.ast.children,
           index: 0,
           scope: frame.scope,
-          classes: frame.classes,
           file,
           includedVia: [...frame.includedVia, ast],
           fileChain: [...frame.fileChain, target],
@@ -353,7 +359,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
         });
       }
     } else if (block !== null && ast.block !== null && !opensTable) {
-      stack.push({ nodes: ast.block, index: 0, scope: block, classes: classificationsIn(block.kind), file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain, ownsScope: true, childStart: collecting.length });
+      stack.push({ nodes: ast.block, index: 0, scope: block, file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain, ownsScope: true, childStart: collecting.length });
     }
   }
   return out;
