@@ -186,7 +186,7 @@ const NONE: readonly DirectiveNode[] = Object.freeze([]);
  */
 interface NamedScope extends Scope {
   children: DirectiveNode[];
-  /** One bit set per name of its children (see nameBit); 30 bits, so that it stays a small integer. */
+  /** One bit set per name of its children (see nameBit); 30 bits, a small integer even where V8 compresses pointers. */
   nameMask: number;
   /** Whether nginx merges this level's settings with its parent's. */
   readonly inherits: boolean;
