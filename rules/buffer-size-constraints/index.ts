@@ -166,23 +166,28 @@ export default defineRule({
     };
 
     /**
-     * A scope that sets none of a module's buffer directives has its parent's effective values, which
-     * were checked at the parent (nginx's defaults are consistent), so only scopes that set one are checked.
+     * The modules whose buffer directives each scope sets (a bit per prefix). A scope that sets none of a
+     * module's has its parent's effective values, which were checked at the parent (nginx's defaults are
+     * consistent), so only scopes that set one are checked.
      */
+    const setsByScope = new Map<Scope, number>();
+    for (const [name, bit] of BUFFER_DIRECTIVES) {
+      for (const node of model.byName(name)) setsByScope.set(node.scope, (setsByScope.get(node.scope) ?? 0) | bit);
+    }
+
     const checkScope = (scope: Scope): void => {
-      // One pass over the children (every block is visited): which modules' buffer directives it sets.
-      let sets = 0;
-      for (const c of scope.children) sets |= BUFFER_DIRECTIVES.get(c.name) ?? 0;
-      if (sets === 0) return;
-      PREFIXES.forEach((prefix, i) => {
-        if ((sets & (1 << i)) !== 0) check(scope, prefix);
-      });
+      const sets = setsByScope.get(scope);
+      if (sets === undefined) return;
+      for (let i = 0; i < PREFIXES.length; i++) if ((sets & (1 << i)) !== 0) check(scope, PREFIXES[i] as Prefix);
     };
 
     return {
       directives: {
+        // `*`, not the names of the block directives: a scope is checked after the by-name visitors of its
+        // directive, which keeps the order of findings (and so which of two equal ones keeps its fix).
         '*'(node) {
-          if (node.block !== null && node.block.kind !== null && CHECKED_SCOPES.has(node.block.kind)) checkScope(node.block);
+          const block = node.block;
+          if (block !== null && setsByScope.has(block) && block.kind !== null && CHECKED_SCOPES.has(block.kind)) checkScope(block);
         },
       },
       'tree:exit'() {
