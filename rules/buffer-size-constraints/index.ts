@@ -15,6 +15,8 @@ const BUFFER_SUFFIXES = ['buffer_size', 'buffers', 'busy_buffers_size', 'temp_fi
 const BUFFER_DIRECTIVES: ReadonlyMap<string, number> = new Map(PREFIXES.flatMap((prefix, i) => BUFFER_SUFFIXES.map((suffix): [string, number] => [`${prefix}_${suffix}`, 1 << i])));
 
 const CHECKED_SCOPES = new Set(['http', 'server', 'location', 'if-in-location', 'limit_except']);
+/** The directives whose blocks can be one of CHECKED_SCOPES (an `if` only in a location). */
+const BLOCK_OWNERS = ['http', 'server', 'location', 'if', 'limit_except'];
 
 interface Value<T> {
   readonly value: T;
@@ -181,15 +183,13 @@ export default defineRule({
       for (let i = 0; i < PREFIXES.length; i++) if ((sets & (1 << i)) !== 0) check(scope, PREFIXES[i] as Prefix);
     };
 
+    const visitBlock = (node: DirectiveNode): void => {
+      const block = node.block;
+      if (block !== null && block.kind !== null && CHECKED_SCOPES.has(block.kind)) checkScope(block);
+    };
+
     return {
-      directives: {
-        // `*`, not the names of the block directives: a scope is checked after the by-name visitors of its
-        // directive, which keeps the order of findings (and so which of two equal ones keeps its fix).
-        '*'(node) {
-          const block = node.block;
-          if (block !== null && setsByScope.has(block) && block.kind !== null && CHECKED_SCOPES.has(block.kind)) checkScope(block);
-        },
-      },
+      directives: Object.fromEntries(BLOCK_OWNERS.map((name) => [name, visitBlock])),
       'tree:exit'() {
         // A snippet linted as http/server/location content: its top level is such a scope too.
         const root = model.root;
