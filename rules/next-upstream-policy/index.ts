@@ -52,6 +52,8 @@ export default defineRule({
       return true;
     };
     const last = (site: PassSite, name: string): DirectiveNode | undefined => {
+      // A directive written nowhere is in effect nowhere: no scope chain to walk.
+      if (model.byName(name).length === 0) return undefined;
       const eff = model.effective(site.node.scope, name);
       return eff.nodes[eff.nodes.length - 1];
     };
@@ -90,7 +92,13 @@ export default defineRule({
 
     return {
       'tree:exit': () => {
-        for (const site of graph.passes) if (site.target.kind === 'upstream' && site.target.upstream.family === 'http') check(site, site.target.upstream);
+        // Only the modules whose retry directives the configuration writes somewhere can have findings.
+        const written = (name: string | undefined): boolean => name !== undefined && model.byName(name).length > 0;
+        const configured = new Set([...RETRY_DIRECTIVES].filter(([, names]) => written(names.next) || written(names.tries) || written(names.buffering)).map(([kind]) => kind));
+        if (configured.size === 0) return;
+        for (const site of graph.passes) {
+          if (site.target.kind === 'upstream' && site.target.upstream.family === 'http' && configured.has(site.passKind)) check(site, site.target.upstream);
+        }
       },
     };
   },
