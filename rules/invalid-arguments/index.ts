@@ -1,5 +1,5 @@
 import { isTemplateFile, argCountFits, defineRule, parseAddress, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
-import { argumentChecks, isValid, type ValueMessage } from './kinds.js';
+import { argumentChecks, isValid, type ArgCheck, type ValueMessage } from './kinds.js';
 import { REJECTED_AS_DUPLICATE } from './duplicates.js';
 
 /** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
@@ -17,11 +17,25 @@ function terminatorMismatch(variant: DirectiveVariant, d: Directive): 'noOpening
   return d.terminator === '{' ? 'notTerminated' : undefined;
 }
 
-/** Whether nginx refuses a second occurrence in one block (keys as in REJECTED_AS_DUPLICATE). */
-function rejectsDuplicate(name: string, variant: DirectiveVariant): boolean {
-  if (variant.repeatable) return false;
-  const family = variant.family;
-  return REJECTED_AS_DUPLICATE.has(family === 'stream' || family === 'mail' ? `${name}@${family}` : name);
+/** What is checked in every directive of one variant, worked out on first use (a variant belongs to one name). */
+interface Plan {
+  /** Whether nginx refuses a second occurrence in one block. */
+  readonly rejectsDuplicate: boolean;
+  readonly checks: readonly (ArgCheck | undefined)[];
+}
+
+const plans = new Map<DirectiveVariant, Plan>();
+
+function planFor(name: string, variant: DirectiveVariant): Plan {
+  let plan = plans.get(variant);
+  if (plan === undefined) {
+    const family = variant.family;
+    // keys as in REJECTED_AS_DUPLICATE
+    const key = family === 'stream' || family === 'mail' ? `${name}@${family}` : name;
+    plan = { rejectsDuplicate: !variant.repeatable && REJECTED_AS_DUPLICATE.has(key), checks: argumentChecks(name, variant) };
+    plans.set(variant, plan);
+  }
+  return plan;
 }
 
 const VALUE_MESSAGE_IDS = {
@@ -74,12 +88,13 @@ export default defineRule({
       }
 
       // The slot handlers refuse a second value before parsing it.
-      if (rejectsDuplicate(name, variant) && hasEarlierWellFormed(node, variant)) {
+      const plan = planFor(name, variant);
+      if (plan.rejectsDuplicate && hasEarlierWellFormed(node, variant)) {
         context.report({ messageId: 'duplicate', data: { name }, at: { node, span: d.nameSpan } });
         return;
       }
 
-      const checks = argumentChecks(name, variant);
+      const checks = plan.checks;
       for (let i = 0; i < checks.length && i < args.length; i++) {
         const spec = checks[i];
         const arg = args[i];
@@ -107,14 +122,24 @@ export default defineRule({
       return false;
     }
 
+    /** Listen addresses repeat (`80`, `443`): each is judged once. What nginx says is wrong with it, or null. */
+    const listenProblems = new Map<string, string | null>();
+    const listenProblem = (address: string): string | null => {
+      let problem = listenProblems.get(address);
+      if (problem === undefined) {
+        const parsed = parseAddress(address, { mode: 'listen' });
+        problem = parsed.ok || address.includes('$') || TEMPLATE_ARG.test(address) ? null : parsed.error.slice(0, parsed.error.indexOf(' in "'));
+        listenProblems.set(address, problem);
+      }
+      return problem;
+    };
+
     function checkListen(node: DirectiveNode): void {
       const arg = node.directive.args[0];
       if (arg === undefined) return;
       const address = arg.value;
-      const parsed = parseAddress(address, { mode: 'listen' });
-      if (parsed.ok || address.includes('$') || TEMPLATE_ARG.test(address)) return;
-      const reason = parsed.error.slice(0, parsed.error.indexOf(' in "'));
-      context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
+      const reason = listenProblem(address);
+      if (reason !== null) context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
     }
 
     return {
