@@ -83,7 +83,7 @@ export default defineRule({
         namesByLength ??= groupByLength([...context.upstreams.upstreams.values()].flatMap((list) => list.map((u) => u.name)));
         // Only names whose length is within 2 of the host's can be within 2 edits of it.
         const candidates: string[] = [];
-        for (let length = host.length - 2; length <= host.length + 2; length++) candidates.push(...(namesByLength.get(length) ?? []));
+        for (let length = host.length - 2; length <= host.length + 2; length++) for (const name of namesByLength.get(length) ?? []) candidates.push(name);
         near = closestMatches(host, candidates, 2).length > 0;
         nearMisses.set(host, near);
       }
