@@ -15,6 +15,8 @@ const BUFFER_SUFFIXES = ['buffer_size', 'buffers', 'busy_buffers_size', 'temp_fi
 const BUFFER_DIRECTIVES: ReadonlyMap<string, number> = new Map(PREFIXES.flatMap((prefix, i) => BUFFER_SUFFIXES.map((suffix): [string, number] => [`${prefix}_${suffix}`, 1 << i])));
 
 const CHECKED_SCOPES = new Set(['http', 'server', 'location', 'if-in-location', 'limit_except']);
+/** The directives whose blocks can be one of CHECKED_SCOPES (an `if` only in a location). */
+const BLOCK_OWNERS = ['http', 'server', 'location', 'if', 'limit_except'];
 
 interface Value<T> {
   readonly value: T;
@@ -166,25 +168,28 @@ export default defineRule({
     };
 
     /**
-     * A scope that sets none of a module's buffer directives has its parent's effective values, which
-     * were checked at the parent (nginx's defaults are consistent), so only scopes that set one are checked.
+     * The modules whose buffer directives each scope sets (a bit per prefix). A scope that sets none of a
+     * module's has its parent's effective values, which were checked at the parent (nginx's defaults are
+     * consistent), so only scopes that set one are checked.
      */
+    const setsByScope = new Map<Scope, number>();
+    for (const [name, bit] of BUFFER_DIRECTIVES) {
+      for (const node of model.byName(name)) setsByScope.set(node.scope, (setsByScope.get(node.scope) ?? 0) | bit);
+    }
+
     const checkScope = (scope: Scope): void => {
-      // One pass over the children (every block is visited): which modules' buffer directives it sets.
-      let sets = 0;
-      for (const c of scope.children) sets |= BUFFER_DIRECTIVES.get(c.name) ?? 0;
-      if (sets === 0) return;
-      PREFIXES.forEach((prefix, i) => {
-        if ((sets & (1 << i)) !== 0) check(scope, prefix);
-      });
+      const sets = setsByScope.get(scope);
+      if (sets === undefined) return;
+      for (let i = 0; i < PREFIXES.length; i++) if ((sets & (1 << i)) !== 0) check(scope, PREFIXES[i] as Prefix);
+    };
+
+    const visitBlock = (node: DirectiveNode): void => {
+      const block = node.block;
+      if (block !== null && block.kind !== null && CHECKED_SCOPES.has(block.kind)) checkScope(block);
     };
 
     return {
-      directives: {
-        '*'(node) {
-          if (node.block !== null && node.block.kind !== null && CHECKED_SCOPES.has(node.block.kind)) checkScope(node.block);
-        },
-      },
+      directives: Object.fromEntries(BLOCK_OWNERS.map((name) => [name, visitBlock])),
       'tree:exit'() {
         // A snippet linted as http/server/location content: its top level is such a scope too.
         const root = model.root;

@@ -65,6 +65,11 @@ runRuleTests(rule, {
       errors: [{ messageId: 'maxTempTooSmall', line: 3, column: 5, endLine: 3, endColumn: 33 }],
     },
     {
+      name: 'a limit_except block is checked too',
+      code: http('    server {\n        location / {\n            limit_except GET {\n                proxy_buffers 1 4k;\n            }\n        }\n    }'),
+      errors: [{ messageId: 'tooFewBuffers', line: 6, column: 17, endLine: 6, endColumn: 36 }],
+    },
+    {
       name: 'a snippet linted in location context',
       code: 'proxy_buffer_size 32k;\nproxy_buffers 4 16k;\n',
       rootContext: 'location',

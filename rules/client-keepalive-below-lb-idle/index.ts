@@ -98,6 +98,9 @@ export default defineRule({
       return node.scope.kind === 'http' && servers === 0 ? realIpAt(node.scope) : undefined;
     };
 
+    /** Without any realip directive no level is behind a proxy, and the levels need not be searched. */
+    const realIpWritten = model.byName('real_ip_header').length > 0 || model.byName('set_real_ip_from').length > 0;
+
     return {
       directives: {
         keepalive_timeout(node) {
@@ -105,7 +108,7 @@ export default defineRule({
           const arg = node.directive.args[0];
           if (arg === undefined) return;
           const parsed = parseTime(arg.value, 'ms');
-          if (!parsed.ok || parsed.value.ms >= lbIdle) return;
+          if (!parsed.ok || parsed.value.ms >= lbIdle || !realIpWritten) return;
           const realIp = behindProxy(node);
           if (realIp === undefined) return;
           const related: RelatedDescriptor[] = [{ at: { node: realIp }, message: `${realIp.name} here: nginx sits behind a proxy or load balancer` }];

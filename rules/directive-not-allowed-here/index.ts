@@ -66,13 +66,15 @@ export default defineRule({
           // Unknown names are unknown-directive's, and inside an unknown block nothing can be said. In
           // nested blocks the model's `variant` is the table entry valid in the block's context.
           const atTop = node.scope === context.model.root;
-          if ((node.variant !== undefined && !atTop) || insideUnknownBlock(node.scope) || !known(node) || isTemplateFile(node.file)) return;
+          if ((node.variant !== undefined && !atTop) || insideUnknownBlock(node.scope) || !known(node)) return;
           if (atTop) {
             if (allowedIn(node.name, topLevelContext())) return;
           } else {
             const kind = node.scope.kind;
             if (node.variant !== undefined || (kind !== null && allowedIn(node.name, kind))) return;
           }
+          // Last: the first question about a file scans its whole text.
+          if (isTemplateFile(node.file)) return;
           context.report({ messageId: 'notAllowed', data: { name: node.name }, at: { node, span: node.directive.nameSpan } });
         },
       },

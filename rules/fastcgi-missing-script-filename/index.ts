@@ -44,16 +44,31 @@ export default defineRule({
 
     const unresolved = (s: Scope): DirectiveNode[] => model.local(s, 'include').filter((n) => (tree.includes.get(n.directive) ?? []).length === 0);
 
+    /**
+     * What the level's includes that loaded nothing are known to hold: 'unknown' when one is unknown, else
+     * 'provides' when one provides, else 'lacks'; undefined when there is no such include.
+     */
+    const missingIncludes = (s: Scope): 'provides' | 'lacks' | 'unknown' | undefined => {
+      let known: 'provides' | 'lacks' | undefined;
+      for (const n of model.local(s, 'include')) {
+        if ((tree.includes.get(n.directive) ?? []).length > 0) continue;
+        const holds = knownInclude(n.directive.args[0]?.value ?? '');
+        if (holds === 'unknown') return 'unknown';
+        if (holds === 'provides' || known === undefined) known = holds;
+      }
+      return known;
+    };
+
     /** Where the location's fastcgi_param set comes from: the level, its params, and unloaded includes there. */
     type Level = { scope: Scope; params: readonly DirectiveNode[] } | 'unknown' | 'ok' | undefined;
     const effectiveLevel = (start: Scope): Level => {
       for (let s: Scope | null = start; s !== null; s = s.parent) {
         if (s.kind === null || !INHERITING.has(s.kind)) break;
-        const missingIncludes = unresolved(s).map((n) => knownInclude(n.directive.args[0]?.value ?? ''));
-        if (missingIncludes.includes('unknown')) return 'unknown';
-        if (missingIncludes.includes('provides')) return 'ok';
+        const missing = missingIncludes(s);
+        if (missing === 'unknown') return 'unknown';
+        if (missing === 'provides') return 'ok';
         const params = model.local(s, 'fastcgi_param');
-        if (params.length > 0 || missingIncludes.includes('lacks')) return { scope: s, params };
+        if (params.length > 0 || missing === 'lacks') return { scope: s, params };
         if (s.kind === 'http') break;
       }
       return undefined;

@@ -1,7 +1,11 @@
-import { defineRule, parseAddress, setDirective, type DirectiveNode, type Edit, type Fix, type Scope } from '../../src/rule-api.js';
+import { defineRule, parseAddress, setDirective, type Arg, type DirectiveNode, type Edit, type Fix, type Scope } from '../../src/rule-api.js';
 
 /** `listen` parameters that are flags, not the address. */
-const hasArg = (node: DirectiveNode, value: string): boolean => node.directive.args.slice(1).some((a) => a.value.toLowerCase() === value);
+function hasArg(node: DirectiveNode, value: string): boolean {
+  const args = node.directive.args;
+  for (let i = 1; i < args.length; i++) if ((args[i] as Arg).value.toLowerCase() === value) return true;
+  return false;
+}
 
 /** nginx groups listen options by address and port: `*:443`, `0.0.0.0:443` and `443` are one socket. */
 function listenKey(node: DirectiveNode): string | undefined {
@@ -73,8 +77,10 @@ export default defineRule({
     };
     return {
       'tree:exit': () => {
+        const passes = model.byName('grpc_pass');
+        if (passes.length === 0) return;
         build();
-        for (const pass of model.byName('grpc_pass')) check(pass);
+        for (const pass of passes) check(pass);
       },
     };
   },

@@ -1,5 +1,5 @@
-import { isTemplateFile, argCountFits, defineRule, parseAddress, type DirectiveNode, type Scope } from '../../src/rule-api.js';
-import { argumentChecks, isValid, type ValueMessage } from './kinds.js';
+import { isTemplateFile, argCountFits, defineRule, parseAddress, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
+import { argumentChecks, isValid, type ArgCheck, type ValueMessage } from './kinds.js';
 import { REJECTED_AS_DUPLICATE } from './duplicates.js';
 
 /** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
@@ -9,6 +9,33 @@ const TEMPLATE_ARG = /\{\{|\}\}|\{%|%\}|[$@]\{|<%|%>|%[A-Za-z_][\w.]*%|@[A-Za-z_
 function insideUnknownBlock(scope: Scope): boolean {
   for (let s: Scope | null = scope; s !== null; s = s.parent) if (s.kind === null) return true;
   return false;
+}
+
+/** ngx_conf_handler()'s complaint when a block directive ends with `;` or a simple one opens a block. */
+function terminatorMismatch(variant: DirectiveVariant, d: Directive): 'noOpening' | 'notTerminated' | undefined {
+  if (variant.block) return d.terminator === ';' ? 'noOpening' : undefined;
+  return d.terminator === '{' ? 'notTerminated' : undefined;
+}
+
+/** What is checked in every directive of one variant, worked out on first use (a variant belongs to one name). */
+interface Plan {
+  /** Whether nginx refuses a second occurrence in one block. */
+  readonly rejectsDuplicate: boolean;
+  readonly checks: readonly (ArgCheck | undefined)[];
+}
+
+const plans = new Map<DirectiveVariant, Plan>();
+
+function planFor(name: string, variant: DirectiveVariant): Plan {
+  let plan = plans.get(variant);
+  if (plan === undefined) {
+    const family = variant.family;
+    // keys as in REJECTED_AS_DUPLICATE
+    const key = family === 'stream' || family === 'mail' ? `${name}@${family}` : name;
+    plan = { rejectsDuplicate: !variant.repeatable && REJECTED_AS_DUPLICATE.has(key), checks: argumentChecks(name, variant) };
+    plans.set(variant, plan);
+  }
+  return plan;
 }
 
 const VALUE_MESSAGE_IDS = {
@@ -38,8 +65,7 @@ export default defineRule({
     listenAddress: '{{reason}} in "{{address}}" of the "listen" directive',
   },
   create(context) {
-    /** Per block, the names of the duplicate-refusing directives seen so far. */
-    const seen = new Map<Scope, Set<string>>();
+    const model = context.model;
 
     /** Reports the first problem nginx would stop at in this directive. */
     function check(node: DirectiveNode): void {
@@ -54,29 +80,21 @@ export default defineRule({
 
       // ngx_conf_handler(): the terminator is checked before the argument count. A template placeholder
       // may stand for several arguments, or a template language may have broken the block structure.
-      const mismatch = variant.block ? (d.terminator === ';' ? 'noOpening' : undefined) : d.terminator === '{' ? 'notTerminated' : undefined;
+      const mismatch = terminatorMismatch(variant, d);
       if (mismatch !== undefined || !argCountFits(variant, args.length)) {
         const placeholders = args.some((a) => TEMPLATE_ARG.test(a.value));
         if (!placeholders && !isTemplateFile(node.file)) context.report({ messageId: mismatch ?? 'argCount', data: { name }, at: { node, span: d.nameSpan } });
         return;
       }
 
-      // The slot handlers refuse a second value before parsing it. Directives are visited in document
-      // order, so the earlier occurrences in this block (included files count) have been seen already;
-      // only well-formed ones count, as a malformed one stops nginx by itself.
-      const family = variant.family;
-      const dupKey = family === 'stream' || family === 'mail' ? `${name}@${family}` : name;
-      if (REJECTED_AS_DUPLICATE.has(dupKey) && !variant.repeatable) {
-        let names = seen.get(node.scope);
-        if (names === undefined) seen.set(node.scope, (names = new Set()));
-        if (names.has(name)) {
-          context.report({ messageId: 'duplicate', data: { name }, at: { node, span: d.nameSpan } });
-          return;
-        }
-        names.add(name);
+      // The slot handlers refuse a second value before parsing it.
+      const plan = planFor(name, variant);
+      if (plan.rejectsDuplicate && hasEarlierWellFormed(node, variant)) {
+        context.report({ messageId: 'duplicate', data: { name }, at: { node, span: d.nameSpan } });
+        return;
       }
 
-      const checks = argumentChecks(name, variant);
+      const checks = plan.checks;
       for (let i = 0; i < checks.length && i < args.length; i++) {
         const spec = checks[i];
         const arg = args[i];
@@ -91,14 +109,37 @@ export default defineRule({
       if (name === 'listen') checkListen(node);
     }
 
+    /**
+     * Whether the block (included files count) has this directive earlier, well-formed: a malformed one
+     * stops nginx by itself. Nodes of one name in one block share their variant.
+     */
+    function hasEarlierWellFormed(node: DirectiveNode, variant: DirectiveVariant): boolean {
+      for (const other of model.local(node.scope, node.name)) {
+        if (other === node) return false;
+        const d = other.directive;
+        if (d.terminator !== null && terminatorMismatch(variant, d) === undefined && argCountFits(variant, d.args.length)) return true;
+      }
+      return false;
+    }
+
+    /** Listen addresses repeat (`80`, `443`): each is judged once. What nginx says is wrong with it, or null. */
+    const listenProblems = new Map<string, string | null>();
+    const listenProblem = (address: string): string | null => {
+      let problem = listenProblems.get(address);
+      if (problem === undefined) {
+        const parsed = parseAddress(address, { mode: 'listen' });
+        problem = parsed.ok || address.includes('$') || TEMPLATE_ARG.test(address) ? null : parsed.error.slice(0, parsed.error.indexOf(' in "'));
+        listenProblems.set(address, problem);
+      }
+      return problem;
+    };
+
     function checkListen(node: DirectiveNode): void {
       const arg = node.directive.args[0];
       if (arg === undefined) return;
       const address = arg.value;
-      const parsed = parseAddress(address, { mode: 'listen' });
-      if (parsed.ok || address.includes('$') || TEMPLATE_ARG.test(address)) return;
-      const reason = parsed.error.slice(0, parsed.error.indexOf(' in "'));
-      context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
+      const reason = listenProblem(address);
+      if (reason !== null) context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
     }
 
     return {

@@ -206,6 +206,26 @@ runRuleTests(rule, {
       errors: [{ messageId: 'argCount', line: 4, column: 13, endLine: 4, endColumn: 26 }],
     },
     {
+      name: 'after a malformed first occurrence, the third is the duplicate, and so is every later one',
+      code: lines(
+        'http {',
+        '    server {',
+        '        location / {',
+        '            proxy_buffers 8;',
+        '            proxy_buffers 8 8k;',
+        '            proxy_buffers 16 8k;',
+        '            proxy_buffers 32 8k;',
+        '        }',
+        '    }',
+        '}',
+      ),
+      errors: [
+        { messageId: 'argCount', line: 4, column: 13, endLine: 4, endColumn: 26 },
+        { messageId: 'duplicate', line: 6, column: 13, endLine: 6, endColumn: 26 },
+        { messageId: 'duplicate', line: 7, column: 13, endLine: 7, endColumn: 26 },
+      ],
+    },
+    {
       name: 'a duplicate and a bad flag in an included location snippet',
       files: {
         'nginx.conf': lines('events {}', 'http {', '    server {', '        location / {', '            proxy_read_timeout 30s;', '            include snippets/proxy.conf;', '        }', '    }', '}'),

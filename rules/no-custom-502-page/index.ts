@@ -1,20 +1,34 @@
-import { addToList, defineRule, formatDirective, insertDirectives, PASS_DIRECTIVES, type DirectiveNode, type Edit, type Scope } from '../../src/rule-api.js';
+import { addToList, defineRule, formatDirective, insertDirectives, type DirectiveNode, type Edit, type Scope } from '../../src/rule-api.js';
 
-const PASSES = new Set(Object.values(PASS_DIRECTIVES));
 const PAGE = '/50x.html';
 const PAGE_ARGS = ['502', '503', '504', PAGE];
 const PAGE_LOCATION = `location = ${PAGE} { internal; root /usr/share/nginx/html; }`;
+const FIX_TITLE = `add "${formatDirective('error_page', PAGE_ARGS)}" and a file-backed ${PAGE} location`;
 
 /** The status codes an `error_page` line covers (every argument but the last, without `=code`). */
 function codesOf(node: DirectiveNode): string[] {
   return node.directive.args.slice(0, -1).map((a) => a.value).filter((v) => /^\d{3}$/.test(v));
 }
 
+const LOCATION_LEVELS: ReadonlySet<string | null> = new Set(['location', 'if-in-location', 'limit_except']);
+
+/**
+ * The server whose error_page a pass here inherits. Only locations (and their ifs) lie between a pass nginx
+ * accepts and its server; inside anything else (an unknown `locaton / {`, a misplaced `http {`) nothing is
+ * inherited, so a page added to the server never reaches it.
+ */
+function inheritingServer(scope: Scope): Scope | undefined {
+  let s: Scope | null = scope;
+  while (s !== null && LOCATION_LEVELS.has(s.kind)) s = s.parent;
+  return s !== null && s.kind === 'server' ? s : undefined;
+}
+
 /** True when the server already has `location = /50x.html` written directly in it. */
 function hasPageLocation(server: Scope, local: (scope: Scope, name: string) => readonly DirectiveNode[]): boolean {
   return local(server, 'location').some((n) => {
-    const args = n.directive.args.map((a) => a.value);
-    return (args[0] === '=' && args[1] === PAGE) || args[0] === `=${PAGE}`;
+    const args = n.directive.args;
+    const first = args[0]?.value;
+    return (first === '=' && args[1]?.value === PAGE) || first === `=${PAGE}`;
   });
 }
 
@@ -47,15 +61,10 @@ export default defineRule({
       'tree:exit'() {
         // One finding per place the fix would go: the server, or the level whose own error_page lines hide the server's.
         const groups = new Map<Scope, { first: DirectiveNode; others: DirectiveNode[]; server: Scope; inheritedFrom: Scope | null }>();
-        for (const node of model.nodes) {
-          if (!PASSES.has(node.name)) continue;
-          const path = model.contextPath(node.scope);
-          if (!path.includes('http')) continue; // the stream module's proxy_pass has no error_page
-          // Only locations (and their ifs) lie between a pass nginx accepts and its server; inside anything else (an
-          // unknown `locaton / {`, a misplaced `http {`) nothing is inherited, so a page added to the server never reaches it.
-          if (path.slice(path.lastIndexOf('server') + 1).some((kind) => kind !== 'location' && kind !== 'if-in-location' && kind !== 'limit_except')) continue;
-          const server = model.enclosing(node.scope, 'server');
-          if (server === undefined) continue;
+        for (const node of model.passNodes()) {
+          const server = inheritingServer(node.scope);
+          // the stream module's proxy_pass has no error_page
+          if (server === undefined || model.enclosing(server, 'http') === undefined) continue;
           const effective = model.effective(node.scope, 'error_page');
           if (effective.nodes.some((n) => codesOf(n).includes('502'))) continue;
           const level = effective.scope;
@@ -88,7 +97,7 @@ export default defineRule({
             data: { pass: `${group.first.name} ${group.first.directive.args.map((a) => a.raw).join(' ')}`, why },
             at: { node: group.first },
             related,
-            fix: { title: `add "${formatDirective('error_page', PAGE_ARGS)}" and a file-backed ${PAGE} location`, applicability: 'unsafe', edits: mergeInserts(edits) },
+            fix: { title: FIX_TITLE, applicability: 'unsafe', edits: mergeInserts(edits) },
           });
         }
       },

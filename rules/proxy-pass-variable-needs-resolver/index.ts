@@ -8,6 +8,7 @@ import {
   parseUpstreamUrl,
   type DirectiveNode,
   type Fix,
+  type Node,
   type PassSite,
   type RelatedDescriptor,
 } from '../../src/rule-api.js';
@@ -29,6 +30,13 @@ interface Outcome {
   /** The set/map directives the values came from. */
   readonly sources: DirectiveNode[];
 }
+
+/** The `set` and `map` directives that set one variable, in document order. */
+interface Setters {
+  readonly sets: { readonly node: DirectiveNode; readonly value: string }[];
+  readonly maps: { readonly node: DirectiveNode; readonly block: readonly Node[] }[];
+}
+const NO_SETTERS: Setters = { sets: [], maps: [] };
 
 const isIp = (h: string): boolean => isIPv4Literal(h) || isIPv6Literal(h.replace(/^\[|\]$/g, ''));
 
@@ -59,6 +67,30 @@ export default defineRule({
     const graph = context.upstreams;
 
     /** Literal values a variable can take: every `set $v VALUE` and every value of a `map ... $v {}`. */
+    /** The setters of each variable (`$name` lowercased), indexed on first use. */
+    let setterIndex: Map<string, Setters> | undefined;
+    const settersOf = (variable: string): Setters => {
+      if (setterIndex === undefined) {
+        const index = new Map<string, Setters>();
+        const entry = (target: string): Setters => {
+          let e = index.get(target);
+          if (e === undefined) index.set(target, (e = { sets: [], maps: [] }));
+          return e;
+        };
+        for (const node of model.byName('set')) {
+          const [target, value] = node.directive.args;
+          if (target !== undefined && value !== undefined) entry(target.value.toLowerCase()).sets.push({ node, value: value.value });
+        }
+        for (const node of model.byName('map')) {
+          const target = node.directive.args[1];
+          const block = node.directive.block;
+          if (target !== undefined && block !== null) entry(target.value.toLowerCase()).maps.push({ node, block });
+        }
+        setterIndex = index;
+      }
+      return setterIndex.get(variable) ?? NO_SETTERS;
+    };
+
     const valuesCache = new Map<string, { values: string[]; nodes: DirectiveNode[] } | undefined>();
     const valuesOf = (name: string): { values: string[]; nodes: DirectiveNode[] } | undefined => {
       const key = name.toLowerCase();
@@ -66,18 +98,15 @@ export default defineRule({
       const values: string[] = [];
       const nodes: DirectiveNode[] = [];
       let followable = true;
-      for (const node of model.byName('set')) {
-        const [target, value] = node.directive.args;
-        if (target === undefined || value === undefined || target.value.toLowerCase() !== `$${key}`) continue;
+      const setters = settersOf(`$${key}`);
+      for (const { node, value } of setters.sets) {
         nodes.push(node);
-        values.push(value.value);
+        values.push(value);
       }
-      for (const node of model.byName('map')) {
-        const target = node.directive.args[1];
-        if (target === undefined || target.value.toLowerCase() !== `$${key}` || node.directive.block === null) continue;
+      for (const { node, block } of setters.maps) {
         nodes.push(node);
         // map's body is free-form (key value pairs), so it is read from the syntax tree.
-        for (const entry of node.directive.block) {
+        for (const entry of block) {
           if (entry.type !== 'directive' || entry.name === 'hostnames' || entry.name === 'volatile') continue;
           // An included list of pairs is not followed.
           if (entry.name === 'include') followable = false;
@@ -141,7 +170,16 @@ export default defineRule({
       return undefined;
     };
 
-    const upstreamNames = (): string[] => [...graph.upstreams.values()].flatMap((list) => list.filter((u) => u.family === 'http').map((u) => u.name));
+    let upstreamNames: string[] | undefined;
+    const suggestions = new Map<string, string | undefined>();
+    /** The closest http upstream{} name to a host (within 2 edits), once per host. */
+    const suggestionFor = (host: string): string | undefined => {
+      if (!suggestions.has(host)) {
+        upstreamNames ??= [...graph.upstreams.values()].flatMap((list) => list.filter((u) => u.family === 'http').map((u) => u.name));
+        suggestions.set(host, closestMatches(host, upstreamNames, 2)[0]);
+      }
+      return suggestions.get(host);
+    };
 
     return {
       'tree:exit'() {
@@ -170,7 +208,7 @@ export default defineRule({
           const extra = fix !== undefined ? { fix } : {};
 
           if (first !== undefined) {
-            const suggestion = outcome.hostnames.get(first)?.noPort === false ? undefined : closestMatches(first, upstreamNames(), 2)[0];
+            const suggestion = outcome.hostnames.get(first)?.noPort === false ? undefined : suggestionFor(first);
             if (suggestion !== undefined && hosts.length === 1) {
               const block = graph.find(suggestion);
               if (block !== undefined) related.push({ at: { node: block.node }, message: `upstream "${block.name}" defined here` });

@@ -35,6 +35,16 @@ const STABLE = /^(host|gateway)\.docker\.internal$/i;
 const isHostname = (h: string): boolean =>
   /^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?\.?$/i.test(h) && !isIPv4Literal(h) && !isIPv6Literal(h.replace(/^\[|\]$/g, '')) && !LOOPBACK.test(h) && !STABLE.test(h) && /[a-z]/i.test(h);
 
+function groupByLength(names: readonly string[]): Map<number, string[]> {
+  const byLength = new Map<number, string[]>();
+  for (const name of names) {
+    const group = byLength.get(name.length);
+    if (group === undefined) byLength.set(name.length, [name]);
+    else group.push(name);
+  }
+  return byLength;
+}
+
 const isVolatile = (h: string): boolean => {
   const lower = h.toLowerCase().replace(/\.$/, '');
   return VOLATILE_SUFFIXES.some((s) => lower.endsWith(s));
@@ -63,7 +73,22 @@ export default defineRule({
         ? `on nginx >= 1.27.3 re-resolve it: "upstream ${name} { zone ${name} 64k; server ${host}${port} resolve; }" with a "resolver" in http or the upstream block`
         : `before nginx 1.27.3 ("resolve" is rejected with invalid parameter "resolve"), put the name in a variable and add a resolver: "resolver <dns> valid=30s; set $${name.replace(/[^\w]/g, '_')} ${host}; proxy_pass http://$${name.replace(/[^\w]/g, '_')}${port};" (a variable changes how the URI is passed: review it)`;
 
-    const upstreamNames = (): string[] => [...context.upstreams.upstreams.values()].flatMap((list) => list.map((u) => u.name));
+    /** The upstream{} names by length, gathered on first use. */
+    let namesByLength: Map<number, string[]> | undefined;
+    const nearMisses = new Map<string, boolean>();
+    /** Whether some upstream{} name is within 2 edits of `host` (and not equal): then `host` is a typo. */
+    const nearUpstreamName = (host: string): boolean => {
+      let near = nearMisses.get(host);
+      if (near === undefined) {
+        namesByLength ??= groupByLength([...context.upstreams.upstreams.values()].flatMap((list) => list.map((u) => u.name)));
+        // Only names whose length is within 2 of the host's can be within 2 edits of it.
+        const candidates: string[] = [];
+        for (let length = host.length - 2; length <= host.length + 2; length++) for (const name of namesByLength.get(length) ?? []) candidates.push(name);
+        near = closestMatches(host, candidates, 2).length > 0;
+        nearMisses.set(host, near);
+      }
+      return near;
+    };
 
     return {
       'tree:exit'() {
@@ -75,7 +100,7 @@ export default defineRule({
           const arg = site.node.directive.args[0];
           if (arg === undefined || !site.url.ok) continue;
           // A near-miss of an upstream{} name is a typo, reported by upstream-definition-errors.
-          if (site.url.value.noPort && closestMatches(t.host, upstreamNames(), 2).length > 0) continue;
+          if (site.url.value.noPort && nearUpstreamName(t.host)) continue;
           const port = site.url.value.port !== undefined ? `:${site.url.value.port}` : site.url.value.defaultPort !== undefined ? `:${site.url.value.defaultPort}` : '';
           const name = t.host.split('.')[0]?.replace(/[^\w-]/g, '') || 'backend';
           context.report({

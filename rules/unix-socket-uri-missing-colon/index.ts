@@ -2,6 +2,8 @@ import { defineRule, replaceArg, type PassSite } from '../../src/rule-api.js';
 
 /** A path component that names a socket file. */
 const SOCKET_COMPONENT = /\.sock(et)?$/i;
+/** Some component before the last names a socket file (most paths have none: they are not split). */
+const SOCKET_BEFORE_END = /\.sock(et)?\//i;
 
 export default defineRule({
   name: 'unix-socket-uri-missing-colon',
@@ -19,6 +21,7 @@ export default defineRule({
     const check = (site: PassSite): void => {
       if (site.target.kind !== 'unix') return;
       const path = site.target.path;
+      if (!SOCKET_BEFORE_END.test(path)) return;
       const parts = path.split('/');
       // The first non-final component that names a socket file: `/run/app.sock/api` -> `/run/app.sock`.
       let end = -1;

@@ -63,15 +63,16 @@ export default defineRule({
   },
   create(context) {
     const suggestions = new Map<string, string | undefined>();
-    /** An OpenResty configuration: some directive of the expanded configuration is a Lua one. */
-    const openresty = context.model.nodes.some((n) => LUA_DIRECTIVE.test(n.name));
+    let openresty: boolean | undefined;
+    /** An OpenResty configuration: some directive of the expanded configuration is a Lua one (a scan, done when first asked). */
+    const isOpenresty = (): boolean => (openresty ??= context.model.nodes.some((n) => LUA_DIRECTIVE.test(n.name)));
     return {
       directives: {
         '*'(node) {
           const name = node.name;
           if (node.variant !== undefined || getDirective(name) !== undefined || context.extraDirectives.has(name)) return;
           if (looksLikeTemplate(name) || insideUnknownBlock(node.scope) || isTemplateFile(node.file)) return;
-          if (openresty && OPENRESTY_DIRECTIVE.test(name)) return;
+          if (OPENRESTY_DIRECTIVE.test(name) && isOpenresty()) return;
           const key = `${node.scope.kind ?? ''}\u0000${name}`;
           let suggestion = suggestions.get(key);
           if (!suggestions.has(key)) suggestions.set(key, (suggestion = suggest(node)));

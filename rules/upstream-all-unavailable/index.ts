@@ -1,4 +1,4 @@
-import { defineRule, replaceArgs, type DirectiveNode, type PassSite, type RelatedDescriptor, type UpstreamBlock, type UpstreamServer } from '../../src/rule-api.js';
+import { defineRule, replaceArgs, type DirectiveNode, type PassKind, type PassSite, type RelatedDescriptor, type UpstreamBlock, type UpstreamServer } from '../../src/rule-api.js';
 
 /** Status codes that, listed in `*_next_upstream`, count as a failed attempt toward `max_fails`. */
 const FAILING_CODES = new Set(['http_500', 'http_502', 'http_503', 'http_504', 'http_429']);
@@ -20,6 +20,16 @@ function maxConns(server: UpstreamServer): number {
 
 const isDown = (server: UpstreamServer): boolean => server.params.get('down') === true;
 
+/** `proxy_next_upstream`, `fastcgi_next_upstream`, ... by pass kind. */
+const NEXT_UPSTREAM: Readonly<Record<PassKind, string>> = {
+  proxy: 'proxy_next_upstream',
+  fastcgi: 'fastcgi_next_upstream',
+  uwsgi: 'uwsgi_next_upstream',
+  scgi: 'scgi_next_upstream',
+  grpc: 'grpc_next_upstream',
+  memcached: 'memcached_next_upstream',
+};
+
 export default defineRule({
   name: 'upstream-all-unavailable',
   category: 'upstream',
@@ -40,16 +50,16 @@ export default defineRule({
 
     const upstreamRelated = (upstream: UpstreamBlock): RelatedDescriptor => ({ at: { node: upstream.node, span: upstream.node.directive.nameSpan }, message: `upstream "${upstream.name}" defined here` });
 
-    const checkServers = (upstream: UpstreamBlock, users: readonly PassSite[]): void => {
+    /** Every server down, or every live one (`live`: the servers not `down`) limited by max_conns. */
+    const checkServers = (upstream: UpstreamBlock, users: readonly PassSite[], live: readonly UpstreamServer[]): void => {
       const servers = upstream.servers;
       if (servers.length === 0 || upstream.node.block === null) return;
-      const related: RelatedDescriptor[] = users.slice(0, 1).map((u) => ({ at: { node: u.node }, message: 'used here' }));
-      if (servers.every(isDown)) {
+      const related = (): RelatedDescriptor[] => users.slice(0, 1).map((u) => ({ at: { node: u.node }, message: 'used here' }));
+      if (live.length === 0) {
         const first = servers[0] as UpstreamServer;
-        context.report({ messageId: 'allDown', data: { upstream: upstream.name }, at: { node: first.node }, related });
+        context.report({ messageId: 'allDown', data: { upstream: upstream.name }, at: { node: first.node }, related: related() });
         return;
       }
-      const live = servers.filter((s) => !isDown(s));
       // NGINX Plus can queue requests instead of failing them.
       if (model.local(upstream.node.block, 'queue').length > 0) return;
       if (live.every((s) => maxConns(s) > 0)) {
@@ -59,16 +69,14 @@ export default defineRule({
           messageId: 'maxConnsEverywhere',
           data: { upstream: upstream.name, total, perWorker: hasZone ? '' : ', counted per worker without a zone' },
           at: { node: (live[0] as UpstreamServer).node },
-          related,
+          related: related(),
         });
       }
     };
 
-    /** `error timeout http_500` listed at a pass site whose group has two or more peers that can all be ejected. */
-    const checkCodes = (site: PassSite, upstream: UpstreamBlock): void => {
-      const live = upstream.servers.filter((s) => !isDown(s));
-      if (live.length < 2 || live.some((s) => maxFails(s) === 0)) return;
-      const name = `${site.passKind}_next_upstream`;
+    /** `error timeout http_500` listed at a pass site whose group has two or more peers (`live`) that can all be ejected. */
+    const checkCodes = (site: PassSite, upstream: UpstreamBlock, live: readonly UpstreamServer[]): void => {
+      const name = NEXT_UPSTREAM[site.passKind];
       const eff = model.effective(site.node.scope, name);
       const node: DirectiveNode | undefined = eff.nodes[eff.nodes.length - 1];
       if (node === undefined) return;
@@ -99,8 +107,10 @@ export default defineRule({
             if (upstream.family !== 'http') continue;
             const users = graph.usersOf(upstream);
             if (users.length === 0) continue;
-            checkServers(upstream, users);
-            for (const site of users) checkCodes(site, upstream);
+            const live = upstream.servers.filter((s) => !isDown(s));
+            checkServers(upstream, users, live);
+            if (live.length < 2 || live.some((s) => maxFails(s) === 0)) continue;
+            for (const site of users) checkCodes(site, upstream, live);
           }
         }
       },

@@ -27,6 +27,16 @@ const MAX_SUGGESTION_DISTANCE = 2;
 /** Names shorter than this get no suggestion: one edit away from almost anything. */
 const MIN_SUGGESTION_LENGTH = 3;
 
+/** Whether an upstream{} sits where nginx allows one (http or stream). */
+function isPlaced(node: DirectiveNode): boolean {
+  return node.scope.kind === 'http' || node.scope.kind === 'stream';
+}
+
+/** An upstream block's name as the upstream graph reads it. */
+function upstreamName(node: DirectiveNode): string {
+  return node.directive.args[0]?.value ?? '';
+}
+
 /** Where a pass site's URI part cannot be used: regex and named locations, `if` and `limit_except` blocks. */
 function forbidsUri(site: PassSite): boolean {
   const scope = site.node.scope;
@@ -79,12 +89,12 @@ export default defineRule({
     });
 
     const checkBlocks = (blocks: readonly UpstreamBlock[]): void => {
-      const first = new Map<string, UpstreamBlock>();
+      const graph = context.upstreams;
       for (const upstream of blocks) {
-        const key = `${upstream.family}\u0000${upstream.name.toLowerCase()}`;
-        const earlier = first.get(key);
-        if (earlier === undefined) first.set(key, upstream);
-        else {
+        // The graph lists the blocks of a name in document order: the first one placed in the same family is the original.
+        const sameName = graph.upstreams.get(upstream.name.toLowerCase()) ?? [];
+        const earlier = sameName.length < 2 ? upstream : sameName.find((u) => u.family === upstream.family && isPlaced(u.node));
+        if (earlier !== undefined && earlier !== upstream) {
           context.report({
             messageId: 'duplicateUpstream',
             data: { name: upstream.name },
@@ -155,39 +165,49 @@ export default defineRule({
       memcached: 'takes no scheme: write "host:port" or "unix:/path"',
     };
 
-    /** Names of http upstream blocks, and host names used by upstream servers (real DNS names). */
-    const httpUpstreamNames = (blocks: readonly UpstreamBlock[]): string[] => [...new Set(blocks.filter((u) => u.family === 'http').map((u) => u.name))];
+    /** What "did you mean" suggestions are drawn from: built on the first name that needs one. */
+    interface Suggestions {
+      /** Names of http upstream blocks, by lower-cased name (the last spelling of a name wins). */
+      readonly byLower: ReadonlyMap<string, string>;
+      /** Host names used by upstream servers (real DNS names): never an upstream's misspelling. */
+      readonly serverHosts: ReadonlySet<string>;
+    }
+    const suggestionsFrom = (blocks: readonly UpstreamBlock[]): Suggestions => {
+      const names = [...new Set(blocks.filter((u) => u.family === 'http').map((u) => u.name))];
+      const serverHosts = new Set<string>();
+      for (const u of blocks) {
+        for (const s of u.servers) if (s.parsed.ok && s.parsed.value.kind === 'hostname') serverHosts.add(s.parsed.value.host.toLowerCase());
+      }
+      return { byLower: new Map(names.map((n) => [n.toLowerCase(), n])), serverHosts };
+    };
 
-    const suggestionFor = (name: string, names: readonly string[], serverHosts: ReadonlySet<string>): string | undefined => {
+    const suggestionFor = (name: string, suggestions: () => Suggestions): string | undefined => {
       const lower = name.toLowerCase();
       if (lower.length < MIN_SUGGESTION_LENGTH) return undefined;
-      if (isIPv4Literal(name) || isIPv6Literal(name.replace(/^\[|\]$/g, '')) || serverHosts.has(lower)) return undefined;
-      const byLower = new Map(names.map((n) => [n.toLowerCase(), n]));
+      if (isIPv4Literal(name) || isIPv6Literal(name.replace(/^\[|\]$/g, ''))) return undefined;
+      const { byLower, serverHosts } = suggestions();
+      if (serverHosts.has(lower)) return undefined;
       const limit = Math.min(MAX_SUGGESTION_DISTANCE, lower.length <= 4 ? 1 : 2);
       const match = closestMatches(lower, byLower.keys(), limit)[0];
       return match === undefined ? undefined : byLower.get(match);
     };
 
     const checkPasses = (passes: readonly PassSite[], blocks: readonly UpstreamBlock[]): void => {
-      const names = httpUpstreamNames(blocks);
-      const serverHosts = new Set<string>();
-      for (const u of blocks) {
-        for (const s of u.servers) if (s.parsed.ok && s.parsed.value.kind === 'hostname') serverHosts.add(s.parsed.value.host.toLowerCase());
-      }
+      let suggestions: Suggestions | undefined;
+      const getSuggestions = (): Suggestions => (suggestions ??= suggestionsFrom(blocks));
       let isComplete: boolean | undefined;
 
       for (const site of passes) {
         // A pass where it is not allowed, or with a block (a template's `{{VAR}}`), is another rule's finding.
         if (site.node.variant === undefined || site.node.block !== null) continue;
         const directive = PASS_DIRECTIVES[site.passKind];
-        const arg = site.node.directive.args[0];
-        if (arg === undefined) continue;
-        const at = argLocus(site.node);
-
+        // The graph holds no pass without an argument: the URL is parsed from it.
         if (!site.url.ok) {
+          const value = site.node.directive.args[0]?.value ?? '';
+          const at = argLocus(site.node);
           const error = site.url.error;
           if (error.startsWith('invalid URL prefix')) {
-            context.report({ messageId: 'noScheme', data: { directive, url: arg.value }, at });
+            context.report({ messageId: 'noScheme', data: { directive, url: value }, at });
             continue;
           }
           const host = /^invalid host in upstream "(.*)"$/s.exec(error);
@@ -195,23 +215,23 @@ export default defineRule({
             context.report({ messageId: 'schemeNotAllowed', data: { error, directive, allowed: allowedSchemes[site.passKind] ?? 'takes no scheme' }, at });
             continue;
           }
-          reportAddressError(site.node, error, arg.value);
+          reportAddressError(site.node, error, value);
           continue;
         }
 
         const url = site.url.value;
         if (site.passKind === 'proxy' && !url.hasVariables && url.uri !== undefined && forbidsUri(site)) {
-          context.report({ messageId: 'uriNotAllowed', at });
+          context.report({ messageId: 'uriNotAllowed', at: argLocus(site.node) });
           continue;
         }
         if (url.hasVariables || url.upstreamName === undefined) continue;
 
-        const upstream = context.upstreams.find(url.upstreamName);
-        if (upstream !== undefined && !url.noPort && url.port !== undefined) {
+        const upstream = !url.noPort && url.port !== undefined ? context.upstreams.find(url.upstreamName) : undefined;
+        if (upstream !== undefined && url.port !== undefined) {
           context.report({
             messageId: 'portOnUpstream',
             data: { name: url.upstreamName, port: url.port },
-            at,
+            at: argLocus(site.node),
             related: [definedHere(upstream)],
           });
           continue;
@@ -219,24 +239,24 @@ export default defineRule({
 
         const target = site.target;
         if (target.kind === 'unknown-name') {
-          const suggestion = suggestionFor(target.name, names, serverHosts);
+          const suggestion = suggestionFor(target.name, getSuggestions);
           if (suggestion === undefined && !(isComplete ??= complete())) continue;
           const related = suggestion === undefined ? [] : [definedHere(context.upstreams.find(suggestion) as UpstreamBlock)];
           context.report({
             messageId: 'noPort',
             data: { name: target.name, directive, hint: suggestion === undefined ? '' : ` (did you mean "${suggestion}"?)` },
-            at,
+            at: argLocus(site.node),
             related,
           });
           continue;
         }
         if (target.kind === 'address' && url.noPort && url.kind === 'hostname') {
-          const suggestion = suggestionFor(url.upstreamName, names, serverHosts);
+          const suggestion = suggestionFor(url.upstreamName, getSuggestions);
           if (suggestion === undefined) continue;
           context.report({
             messageId: 'undefinedUpstream',
             data: { name: url.upstreamName, suggestion },
-            at,
+            at: argLocus(site.node),
             related: [definedHere(context.upstreams.find(suggestion) as UpstreamBlock)],
           });
         }
@@ -246,13 +266,12 @@ export default defineRule({
     return {
       'tree:exit'() {
         const graph = context.upstreams;
-        const byNode = new Map<DirectiveNode, UpstreamBlock>();
-        for (const list of graph.upstreams.values()) for (const u of list) byNode.set(u.node, u);
         // Document order; upstream{} where nginx does not allow it is another rule's finding.
         const blocks: UpstreamBlock[] = [];
         for (const node of model.byName('upstream')) {
-          const u = byNode.get(node);
-          if (u !== undefined && (node.scope.kind === 'http' || node.scope.kind === 'stream')) blocks.push(u);
+          if (!isPlaced(node)) continue;
+          const u = graph.upstreams.get(upstreamName(node).toLowerCase())?.find((b) => b.node === node);
+          if (u !== undefined) blocks.push(u);
         }
         checkBlocks(blocks);
         checkPasses(graph.passes, blocks);

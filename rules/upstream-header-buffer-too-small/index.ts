@@ -10,8 +10,10 @@ import {
   type Edit,
   type Fix,
   type PassSite,
+  type PassTarget,
   type RelatedDescriptor,
   type Scope,
+  type UpstreamBlock,
 } from '../../src/rule-api.js';
 import { compileLocationRegex, type LocationRegex } from './location-regex.js';
 
@@ -334,10 +336,17 @@ export default defineRule({
       return targets;
     };
 
-    const ssoNames = new Map<unknown, string | undefined>();
-    const ssoName = (key: unknown, names: () => readonly string[]): string | undefined => {
+    /** The names a pass target goes by: an upstream's name and server addresses, a host, a socket path. */
+    const targetNames = (t: PassTarget): readonly string[] =>
+      t.kind === 'upstream' ? [t.upstream.name, ...t.upstream.servers.map((s) => s.address)] : t.kind === 'address' ? [t.host] : t.kind === 'unix' ? [t.path] : [];
+
+    /** The SSO-looking name of a pass target, quoted, by upstream block, host or path: most passes share a target. */
+    const ssoNames = new Map<UpstreamBlock | string, string | undefined>();
+    const ssoName = (t: PassTarget): string | undefined => {
+      const key = t.kind === 'upstream' ? t.upstream : t.kind === 'address' ? t.host : t.kind === 'unix' ? t.path : undefined;
+      if (key === undefined) return undefined;
       if (ssoNames.has(key)) return ssoNames.get(key);
-      const found = names().find((name) => SSO_DISTINCT.test(name) || SSO_WORD.test(name));
+      const found = targetNames(t).find((name) => SSO_DISTINCT.test(name) || SSO_WORD.test(name));
       const reason = found === undefined ? undefined : `"${found}"`;
       ssoNames.set(key, reason);
       return reason;
@@ -347,15 +356,7 @@ export default defineRule({
     const ssoReason = (site: PassSite, location: Scope | undefined): string | undefined => {
       // Host names only: a variable (`$oidc_token_endpoint`) says nothing about the response headers, and
       // nginx's own OIDC client talks to the token endpoints, whose tokens come in the body.
-      const t = site.target;
-      const byName =
-        t.kind === 'upstream'
-          ? ssoName(t.upstream, () => [t.upstream.name, ...t.upstream.servers.map((s) => s.address)])
-          : t.kind === 'address'
-            ? ssoName(t.host, () => [t.host])
-            : t.kind === 'unix'
-              ? ssoName(t.path, () => [t.path])
-              : undefined;
+      const byName = ssoName(site.target);
       if (byName !== undefined) return byName;
       for (let s: Scope | undefined = location; s !== undefined && s.owner !== null; s = s.parent === null ? undefined : model.enclosing(s.parent, 'location')) {
         const info = locationInfo(s.owner);
@@ -400,27 +401,37 @@ export default defineRule({
 
     return {
       'tree:exit'() {
-        const passes = context.upstreams.passes.filter((p) => FAMILIES.has(p.passKind));
-        if (passes.length === 0) return;
+        const passes = context.upstreams.passes;
+        if (!passes.some((p) => FAMILIES.has(p.passKind))) return;
         const targets = authTargets();
         const hasAuth = model.byName('auth_request').length > 0;
         const clientRaised = model.byName('large_client_header_buffers').some((n) => {
           const size = parseSize(n.directive.args[1]?.value ?? '');
           return size.ok && size.value > CLIENT_DEFAULT.size;
         });
+        /** Whether a `*_buffer_size` sets a valid size below the minimum; asked once per directive, which many passes share. */
+        const smallSetters = new Map<DirectiveNode, boolean>();
+        const isSmall = (setter: DirectiveNode): boolean => {
+          let small = smallSetters.get(setter);
+          if (small === undefined) {
+            const value = parseSize(setter.directive.args[0]?.value ?? '');
+            smallSetters.set(setter, (small = value.ok && value.value < minBufferSize));
+          }
+          return small;
+        };
         /** Small explicit values: the directive that sets one, with the passes that use it. */
         const small = new Map<string, { node: DirectiveNode; family: Family; value: string; sites: PassSite[] }>();
         /** Default buffers worth a warning: one per passing location and module. */
         const defaulted = new Set<string>();
 
         for (const site of passes) {
+          if (!FAMILIES.has(site.passKind)) continue;
           const family = site.passKind as Family;
           const directive = BUFFER_SIZE[family];
           const eff = model.effective(site.node.scope, directive);
           const setter = eff.nodes[eff.nodes.length - 1];
           if (setter !== undefined) {
-            const value = parseSize(setter.directive.args[0]?.value ?? '');
-            if (!value.ok || value.value >= minBufferSize) continue;
+            if (!isSmall(setter)) continue;
             const key = `${setter.file.path}\u0000${setter.directive.span.start}`;
             const entry = small.get(key);
             if (entry !== undefined) entry.sites.push(site);

@@ -29,9 +29,17 @@ function mergeInsertions(edits: readonly Edit[]): Edit[] {
   return out;
 }
 
-/** The header entries (`proxy_set_header NAME value`) in effect, by lower-cased name. */
-function headerEntries(nodes: readonly DirectiveNode[], name: string): DirectiveNode[] {
-  return nodes.filter((n) => (n.directive.args[0]?.value ?? '').toLowerCase() === name);
+/** Whether a header entry (`proxy_set_header NAME value`) sets the header `name` (lower case). */
+function setsHeader(node: DirectiveNode, name: string): boolean {
+  const header = node.directive.args[0]?.value ?? '';
+  // The length first: most entries are other headers, and lower-casing each would allocate.
+  return header.length === name.length && header.toLowerCase() === name;
+}
+
+/** An upstream block's explicit `keepalive N`. */
+interface Keepalive {
+  readonly node: DirectiveNode;
+  readonly count: number;
 }
 
 export default defineRule({
@@ -59,7 +67,7 @@ export default defineRule({
     const ignored = new Set(context.options.ignoreUpstreams.map((n) => n.toLowerCase()));
 
     /** The explicit `keepalive N` (N > 0) of an upstream block. */
-    const keepaliveOf = (upstream: UpstreamBlock): { node: DirectiveNode; count: number } | undefined => {
+    const keepaliveOf = (upstream: UpstreamBlock): Keepalive | undefined => {
       if (upstream.node.block === null) return undefined;
       const node = model.local(upstream.node.block, 'keepalive')[0];
       if (node === undefined) return undefined;
@@ -67,6 +75,10 @@ export default defineRule({
       if (!Number.isInteger(count) || count <= 0) return undefined;
       return { node, count };
     };
+
+    /** Whether the target nginx proxies with HTTP/1.1 by default; asked once. */
+    let modernDefaults: boolean | undefined;
+    const isModern = (): boolean => (modernDefaults ??= context.version.atLeast(PROXY_KEEPALIVE_DEFAULTS));
 
     /** The level a fix writes to: the location holding the pass (`if` and `limit_except` take no proxy_set_header). */
     const fixScope = (site: PassSite): Scope | undefined => model.enclosing(site.node.scope, 'location');
@@ -101,20 +113,25 @@ export default defineRule({
       ...extra,
     ];
 
-    const checkProxy = (site: PassSite, upstream: UpstreamBlock, keepalive: { node: DirectiveNode; count: number }): void => {
+    const checkProxy = (site: PassSite, upstream: UpstreamBlock, keepalive: Keepalive): void => {
       const scope = site.node.scope;
-      const modern = context.version.atLeast(PROXY_KEEPALIVE_DEFAULTS);
+      const modern = isModern();
       const headers = model.effective(scope, 'proxy_set_header').nodes;
-      const connection = headerEntries(headers, 'connection');
-      // `proxy_set_header Connection close` is a deliberate opt-out of reuse for this location.
-      if (connection.some((n) => (n.directive.args[1]?.value ?? '').toLowerCase() === 'close')) return;
+      let connectionSet = false;
+      for (const n of headers) {
+        if (!setsHeader(n, 'connection')) continue;
+        // `proxy_set_header Connection close` is a deliberate opt-out of reuse for this location.
+        if ((n.directive.args[1]?.value ?? '').toLowerCase() === 'close') return;
+        connectionSet = true;
+      }
       const versionEff = model.effective(scope, 'proxy_http_version');
       const versionNode = versionEff.nodes[versionEff.nodes.length - 1];
       const version = versionNode?.directive.args[0]?.value ?? (modern ? '1.1' : '1.0');
       const badVersion = version === '1.0';
-      const badConnection = connection.length === 0 && !modern;
+      const badConnection = !connectionSet && !modern;
       if (!badVersion && !badConnection) return;
-      const websocket = headerEntries(headers, 'upgrade').some((n) => (n.directive.args[1]?.value ?? '').includes('$http_upgrade'));
+      // Only a location whose Connection header is not cleared needs telling apart.
+      const websocket = badConnection && headers.some((n) => setsHeader(n, 'upgrade') && (n.directive.args[1]?.value ?? '').includes('$http_upgrade'));
 
       const reasons: string[] = [];
       if (badVersion) {
@@ -155,11 +172,11 @@ export default defineRule({
         data,
         at: { node: site.node },
         related: related(keepalive.node, upstream, extra),
-        ...(fix !== undefined ? { fix } : {}),
+        fix,
       });
     };
 
-    const checkFastcgi = (site: PassSite, upstream: UpstreamBlock, keepalive: { node: DirectiveNode; count: number }): void => {
+    const checkFastcgi = (site: PassSite, upstream: UpstreamBlock, keepalive: Keepalive): void => {
       const eff = model.effective(site.node.scope, 'fastcgi_keep_conn');
       const node = eff.nodes[eff.nodes.length - 1];
       if ((node?.directive.args[0]?.value ?? 'off').toLowerCase() === 'on') return;
@@ -173,7 +190,7 @@ export default defineRule({
         data: { upstream: upstream.name, keepalive: keepalive.count, origin: node === undefined ? "(nginx's default)" : node.scope === site.node.scope ? 'here' : '(inherited)' },
         at: { node: site.node },
         related: related(keepalive.node, upstream, extra),
-        ...(fix !== undefined ? { fix } : {}),
+        fix,
       });
     };
 
@@ -183,7 +200,7 @@ export default defineRule({
         for (const site of graph.passes) {
           if (site.target.kind !== 'upstream' || (site.passKind !== 'proxy' && site.passKind !== 'fastcgi')) continue;
           const upstream = site.target.upstream;
-          if (upstream.family !== 'http' || ignored.has(upstream.name.toLowerCase())) continue;
+          if (upstream.family !== 'http' || (ignored.size > 0 && ignored.has(upstream.name.toLowerCase()))) continue;
           const keepalive = keepaliveOf(upstream);
           if (keepalive === undefined) continue;
           if (site.passKind === 'proxy') checkProxy(site, upstream, keepalive);

@@ -1,12 +1,25 @@
-import { READ_TIMEOUT_DIRECTIVES, MATCH_ANY_HOST, defineRule, formatDirective, insertDirectives, largestRequestLimit, matchPass, type DirectiveNode, type Listener, type PassKind, type PassSite, type Scope } from '../../src/rule-api.js';
+import { READ_TIMEOUT_DIRECTIVES, MATCH_ANY_HOST, defineRule, formatDirective, insertDirectives, largestRequestLimit, matchPass, type DirectiveNode, type Fix, type Listener, type PassKind, type PassSite, type Scope } from '../../src/rule-api.js';
 
-/** The pass kinds this rule covers (memcached has no backend application behind it). */
-const KINDS: ReadonlySet<PassKind> = new Set<PassKind>(['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc']);
+/**
+ * The timeouts the fix writes for each pass kind this rule covers (memcached has no backend application
+ * behind it), connect, send, read: named once here rather than per pass.
+ */
+const TIMEOUTS: Readonly<Partial<Record<PassKind, readonly [string, string, string]>>> = Object.fromEntries(
+  (['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const).map((kind) => [kind, [`${kind}_connect_timeout`, `${kind}_send_timeout`, READ_TIMEOUT_DIRECTIVES[kind]]]),
+);
 
+/** The read timeout's place in a TIMEOUTS entry. */
+const READ = 2;
 
 /** nginx time as the fix writes it: whole seconds when possible, else milliseconds. */
 function formatTime(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+}
+
+/** What a fix writes: its directive lines and its title. */
+interface FixText {
+  readonly lines: readonly string[];
+  readonly title: string;
 }
 
 export default defineRule({
@@ -30,47 +43,70 @@ export default defineRule({
   },
   create(context) {
     const model = context.model;
-
+    const options = context.options;
+    const values = [formatTime(options.connectTimeout), formatTime(options.sendTimeout), formatTime(options.readTimeout)];
 
     /** The modules already reported per location: one finding per location and module, on its first pass. */
     const reported = new Map<Scope, Set<PassKind>>();
 
+    /**
+     * A fix's text by pass kind, then by the set of timeouts it writes (bit i for TIMEOUTS[kind][i]): the
+     * same few strings for every location, so built once each.
+     */
+    const fixTexts = new Map<PassKind, (FixText | undefined)[]>();
+    const fixText = (kind: PassKind, names: readonly string[], mask: number): FixText => {
+      let byMask = fixTexts.get(kind);
+      if (byMask === undefined) fixTexts.set(kind, (byMask = []));
+      let text = byMask[mask];
+      if (text === undefined) {
+        const lines = names.flatMap((name, i) => ((mask & (1 << i)) === 0 ? [] : [formatDirective(name, [values[i] as string])]));
+        byMask[mask] = text = { lines, title: `write ${lines.map((l) => l.replace(/;$/, '')).join(', ')} in this location` };
+      }
+      return text;
+    };
+
+    /**
+     * The fix for a pass whose read timeout is at its default: the timeouts at their default in the
+     * location, written there. The timeouts are not allowed in `if` and `limit_except`: they go into the
+     * enclosing location, after its last simple directive before any nested block.
+     */
+    const fixFor = (pass: DirectiveNode, kind: PassKind, names: readonly string[], target: Scope | undefined): Fix | undefined => {
+      if (target === undefined) return undefined;
+      let mask = 0;
+      for (let i = 0; i < names.length; i++) {
+        // At the pass's own level the read timeout was just found at its default.
+        const atDefault = (i === READ && target === pass.scope) || model.effective(target, names[i] as string).origin === 'default';
+        if (atDefault) mask |= 1 << i;
+      }
+      if (mask === 0) return undefined;
+      const text = fixText(kind, names, mask);
+      return { title: text.title, applicability: 'unsafe', edits: [insertDirectives(model, target, text.lines)] };
+    };
+
     const check = (site: PassSite, listeners: readonly Listener[]): void => {
+      const names = TIMEOUTS[site.passKind];
+      if (names === undefined) return;
       const pass: DirectiveNode = site.node;
       const kind: PassKind = site.passKind;
-      const read = READ_TIMEOUT_DIRECTIVES[kind];
+      const read = names[READ];
       if (model.effective(pass.scope, read).origin !== 'default') return;
       if (!model.chainInView(pass.scope)) return;
       // The backend's own limit is known: upstream-timeout-vs-backend-limit compares the two instead.
-      if (largestRequestLimit(matchPass(site, listeners, MATCH_ANY_HOST)) !== undefined) return;
-      // The timeouts are not allowed in `if` and `limit_except`: they go into the enclosing location, after
-      // its last simple directive before any nested block.
+      if (listeners.length > 0 && largestRequestLimit(matchPass(site, listeners, MATCH_ANY_HOST)) !== undefined) return;
       const target = model.enclosing(pass.scope, 'location');
-      const kinds = reported.get(target ?? pass.scope) ?? new Set<PassKind>();
+      const key = target ?? pass.scope;
+      let kinds = reported.get(key);
+      if (kinds === undefined) reported.set(key, (kinds = new Set()));
       if (kinds.has(kind)) return;
-      reported.set(target ?? pass.scope, kinds.add(kind));
-      const options = context.options;
-      const wanted: [string, number][] = [
-        [`${kind}_connect_timeout`, options.connectTimeout],
-        [`${kind}_send_timeout`, options.sendTimeout],
-        [read, options.readTimeout],
-      ];
-      const lines = target === undefined ? [] : wanted.filter(([name]) => model.effective(target, name).origin === 'default').map(([name, ms]) => formatDirective(name, [formatTime(ms)]));
-      const fix =
-        target === undefined || lines.length === 0
-          ? undefined
-          : {
-              title: `write ${lines.map((l) => l.replace(/;$/, '')).join(', ')} in this location`,
-              applicability: 'unsafe' as const,
-              edits: [insertDirectives(model, target, lines)],
-            };
-      context.report({ messageId: 'defaultReadTimeout', data: { pass: pass.name, read }, at: { node: pass }, ...(fix ? { fix } : {}) });
+      kinds.add(kind);
+      context.report({ messageId: 'defaultReadTimeout', data: { pass: pass.name, read }, at: { node: pass }, fix: fixFor(pass, kind, names, target) });
     };
 
     return {
       'tree:exit'() {
-        const passes = context.upstreams.passes.filter((site) => KINDS.has(site.passKind));
-        if (passes.length === 0) return;
+        const passes = context.upstreams.passes;
+        // The backends are read only when some pass is covered.
+        if (!passes.some((site) => TIMEOUTS[site.passKind] !== undefined)) return;
         const listeners = context.backends.listeners;
         for (const site of passes) check(site, listeners);
       },

@@ -9,8 +9,8 @@ import { EntryError, loadConfig, type ConfigTree, type Host } from '../include/i
 import type { Config } from '../parser/index.js';
 import type { SourceText } from '../source/index.js';
 import { targetVersion, UpstreamGraph, type ContextName, type NginxVersion, type ScopeModel } from '../model/index.js';
-import { inferContext, looksLikeMain, templateMarkerLine } from './context-inference.js';
-import { lintTree, type EnabledRule } from './runner.js';
+import { inferContext, looksLikeMain, templateLineOf } from './context-inference.js';
+import { FindingSet, lintTree, type EnabledRule } from './runner.js';
 import { applySuppressions } from './suppressions.js';
 import type { AnyRule } from './rule.js';
 import type { ResolvedConfig } from './config.js';
@@ -103,7 +103,12 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
   if ((request.backends?.explicit.length ?? 0) > 0 || config.backends.length > 0) getBackends();
 
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  /**
+   * The findings kept so far, for dropping those a tree linted earlier reported too; built when a second tree
+   * is linted (one tree's findings are distinct already).
+   */
+  let seen: FindingSet | undefined;
+  let treesRun = 0;
   const sources = new Map<string, SourceText>();
   const asts = new Map<string, Config>();
   const notes: { file: string; message: string }[] = [];
@@ -132,7 +137,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
         sources.set(file.path, file.source);
         asts.set(file.path, file.ast);
         if (file.source.encodingNote) notes.push({ file: file.path, message: file.source.encodingNote });
-        const templateLine = file.path === tree.entry ? undefined : templateMarkerLine(file.source.text);
+        const templateLine = file.path === tree.entry ? undefined : templateLineOf(file.source);
         if (templateLine !== undefined) {
           templates.add(file.path);
           notes.push({ file: file.path, message: `included file looks like a template (placeholder at line ${templateLine}); its findings are not reported` });
@@ -141,12 +146,13 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
     }
     const result = lintTree(tree, { rules: enabled, rootContext, version: getVersion, extraDirectives, backends: getBackends, probes: request.probes, hostState: request.hostState });
     onModel?.(result.model);
+    if (++treesRun === 2) {
+      seen = new FindingSet();
+      for (const f of findings) seen.add(f);
+    }
     for (const f of result.findings) {
       if (!keep(f) || templates.has(f.file)) continue;
-      const key = `${f.ruleId}\u0000${f.file}\u0000${f.span.start}\u0000${f.span.end}\u0000${f.message}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      findings.push(f);
+      if (seen === undefined || seen.add(f)) findings.push(f);
     }
   };
 
@@ -175,7 +181,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
     if (tree === undefined) continue;
     const entry = tree.files.get(tree.entry);
     if (entry === undefined) continue;
-    const templateLine = templateMarkerLine(entry.source.text);
+    const templateLine = templateLineOf(entry.source);
     if (templateLine !== undefined) {
       notes.push({ file, message: `looks like a template (placeholder at line ${templateLine}), not an nginx configuration; render it first, then lint the result` });
       continue;

@@ -89,5 +89,31 @@ export function defineRule<M extends string, S extends OptionsSpec = Record<neve
 /** Fills `{{name}}` placeholders; a placeholder without data is left as written. */
 export function formatMessage(template: string, data: MessageData | undefined): string {
   if (data === undefined) return template;
-  return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) => (key in data ? String(data[key]) : whole));
+  const parts = templateParts(template);
+  let out = parts[0] as string;
+  for (let i = 1; i < parts.length; i += 3) {
+    const key = parts[i + 1] as string;
+    out += (key in data ? String(data[key]) : (parts[i] as string)) + (parts[i + 2] as string);
+  }
+  return out;
+}
+
+const PLACEHOLDER = /\{\{\s*(\w+)\s*\}\}/g;
+
+/** A template split once: text, then per placeholder its whole text, its key and the text after it. */
+const templates = new Map<string, readonly string[]>();
+
+function templateParts(template: string): readonly string[] {
+  let parts = templates.get(template);
+  if (parts === undefined) {
+    const split: string[] = [];
+    let last = 0;
+    for (const m of template.matchAll(PLACEHOLDER)) {
+      split.push(template.slice(last, m.index), m[0], m[1] as string);
+      last = m.index + m[0].length;
+    }
+    split.push(template.slice(last));
+    templates.set(template, (parts = split));
+  }
+  return parts;
 }

@@ -46,7 +46,7 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
   const extraDirectives = options.extraDirectives ?? new Set<string>();
   const probes = options.probes ?? new Map<string, ProbeResult>();
   const findings: Finding[] = [];
-  const seen = new Set<string>();
+  const seen = new FindingSet();
   /** Rules that threw: reported once, then not called again. */
   const crashed = new Set<string>();
   const guard = <T>(id: string, fn: () => T): T | undefined => {
@@ -82,10 +82,7 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
       hostState: options.hostState ?? {},
       report(descriptor: ReportDescriptor<string>) {
         const finding = toFinding(enabled, descriptor);
-        const key = `${id}\u0000${finding.file}\u0000${finding.span.start}\u0000${finding.span.end}\u0000${finding.message}`;
-        if (seen.has(key)) return;
-        seen.add(key);
-        findings.push(finding);
+        if (seen.add(finding)) findings.push(finding);
       },
     };
     const visitors = guard(id, () => enabled.rule.create(context as RuleContext<string, never>));
@@ -124,18 +121,48 @@ export function lintTree(tree: ConfigTree, options: LintTreeOptions): LintTreeRe
       }
     }
   };
+  /** Per directive name, its visitors and then the `'*'` ones: one list to run per node (built on first sight of a name). */
+  const dispatch = new Map<string, readonly Visitor[]>();
   const nodes = model.nodes;
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n] as DirectiveNode;
-    const list = byName.get(node.name);
-    if (list !== undefined) visitAll(list, node);
-    if (any.length !== 0) visitAll(any, node);
+    let list = dispatch.get(node.name);
+    if (list === undefined) {
+      const named = byName.get(node.name);
+      list = named === undefined ? any : [...named, ...any];
+      dispatch.set(node.name, list);
+    }
+    if (list.length !== 0) visitAll(list, node);
   }
   for (const { id, visitors } of active) {
     const hook = visitors['tree:exit'];
     if (hook) guard(id, hook);
   }
   return { findings, model };
+}
+
+/**
+ * Findings by rule, file, span and message, to drop a repeated report. Indexed by file and start offset
+ * rather than by a key string per finding: a report costs no string building.
+ */
+export class FindingSet {
+  private readonly byFile = new Map<string, Map<number, Finding[]>>();
+
+  /** Adds the finding; false when an equal one (same rule, file, span and message) is already there. */
+  add(finding: Finding): boolean {
+    let byStart = this.byFile.get(finding.file);
+    if (byStart === undefined) this.byFile.set(finding.file, (byStart = new Map()));
+    const here = byStart.get(finding.span.start);
+    if (here === undefined) {
+      byStart.set(finding.span.start, [finding]);
+      return true;
+    }
+    for (const f of here) {
+      if (f.span.end === finding.span.end && f.ruleId === finding.ruleId && f.message === finding.message) return false;
+    }
+    here.push(finding);
+    return true;
+  }
 }
 
 /** A rule that throws must not take the run down: its exception becomes one error finding. */

@@ -80,6 +80,17 @@ export const SUPPRESSION_RULE_ID = 'suppression';
 const UNSUPPRESSIBLE: ReadonlySet<string> = new Set(['syntax-error']);
 
 const KEYWORD = /^[ \t]*ngxlint-(disable-next-line|disable-line|disable-file|disable|enable)(?=[\s]|$)/;
+
+/**
+ * Whether `ngxlint-` occurs in the text. Searched as `lint-` and then checked backwards: V8 finds a string
+ * of fewer than 7 characters by a plain scan that is several times faster on configuration text.
+ */
+function mentionsKeyword(text: string): boolean {
+  for (let at = text.indexOf('lint-', 3); at !== -1; at = text.indexOf('lint-', at + 1)) {
+    if (text.startsWith('ngx', at - 3)) return true;
+  }
+  return false;
+}
 const REASON_SEPARATOR = /(?:^|\s)--(?:\s|$)/;
 const RULE_NAME = /[^\s,]+/g;
 
@@ -116,6 +127,8 @@ function parseCommentText(text: string, textStart: number): Pick<SuppressionComm
 /** Every suppression comment of a parsed file (top level, in blocks, between a name and its `;`), by offset. */
 export function collectSuppressions(ast: Config): SuppressionComment[] {
   const out: SuppressionComment[] = [];
+  // Every keyword has this prefix, and comments are text of the file: most files need no walk at all.
+  if (!mentionsKeyword(ast.source.text)) return out;
   const add = (comment: Comment): void => {
     // The comment's text starts after the `#`.
     const parsed = parseCommentText(comment.text, comment.span.start + 1);

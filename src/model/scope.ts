@@ -84,7 +84,7 @@ export class ScopeModel {
   readonly root: Scope;
   /** Every node in document order (a depth-first walk of the expanded configuration). */
   readonly nodes: readonly DirectiveNode[];
-  private readonly byNameIndex = new Map<string, DirectiveNode[]>();
+  private readonly names = new Map<string, NameEntry>();
   private readonly passIndex: DirectiveNode[] = [];
   private readonly scopeIndex = new WeakMap<Scope, Map<string, DirectiveNode[]>>();
 
@@ -96,10 +96,10 @@ export class ScopeModel {
 
   constructor(tree: ConfigTree, rootContext: ContextName = 'main') {
     this.tree = tree;
-    const root: NamedScope = { kind: rootContext, owner: null, parent: null, children: [], nameMask: 0 };
+    const root = newScope(rootContext, null);
     this.root = root;
     const cut: { at?: DirectiveNode } = {};
-    this.nodes = expand(tree, root, this.byNameIndex, this.passIndex, cut);
+    this.nodes = expand(tree, root, this.names, this.passIndex, cut);
     this.expansionCutAt = cut.at;
   }
 
@@ -110,14 +110,13 @@ export class ScopeModel {
 
   /** All nodes with this name, in document order. */
   byName(name: string): readonly DirectiveNode[] {
-    return this.byNameIndex.get(name) ?? [];
+    return this.names.get(name)?.nodes ?? [];
   }
 
   /** The nodes named `name` directly in `scope` (after include expansion). */
   local(scope: Scope, name: string): readonly DirectiveNode[] {
     // Most questions are about names a scope does not have (a default applies): its name mask says so.
-    const mask = (scope as Partial<NamedScope>).nameMask;
-    if (mask !== undefined && (mask & nameBit(name)) === 0) return NONE;
+    if (isNamedScope(scope) && (scope.nameMask & nameBit(name)) === 0) return NONE;
     const children = scope.children;
     // Most scopes are small: a scan is cheaper than building (and keeping) an index.
     if (children.length <= 16) {
@@ -144,7 +143,7 @@ export class ScopeModel {
     for (let s: Scope | null = scope; s !== null; s = s.parent) {
       const nodes = this.local(s, name);
       if (nodes.length > 0) return { nodes, origin: s === scope ? 'here' : 'inherited', scope: s, defaultValue: undefined };
-      if (!inherits || s.kind === null || !INHERITING.has(s.kind)) break;
+      if (!inherits || !inheritsFromParent(s)) break;
     }
     return defaultEffective(name, scope.kind);
   }
@@ -158,7 +157,7 @@ export class ScopeModel {
     if (upTo === null && this.root.kind !== 'main') return false;
     for (let s: Scope | null = scope; s !== null; s = s.parent) {
       for (const include of this.local(s, 'include')) if ((this.tree.includes.get(include.directive) ?? []).length === 0) return false;
-      if (s === upTo || s.kind === null || !INHERITING.has(s.kind)) break;
+      if (s === upTo || !inheritsFromParent(s)) break;
     }
     return true;
   }
@@ -179,16 +178,38 @@ export class ScopeModel {
 
 const NONE: readonly DirectiveNode[] = Object.freeze([]);
 
-/** A scope as the model builds it: with one bit set per name of its children (see nameBit). */
+/**
+ * A scope as the model builds it. Scopes and nodes are object literals, not class instances, on purpose:
+ * every one of them lives as long as the model, and V8 allocates the objects of a literal whose objects
+ * survive straight into the old generation (allocation-site pretenuring, which `new` does not get), so the
+ * scavenger does not copy them twice.
+ */
 interface NamedScope extends Scope {
+  children: DirectiveNode[];
+  /** One bit set per name of its children (see nameBit); 30 bits, a small integer even where V8 compresses pointers. */
   nameMask: number;
+  /** Whether nginx merges this level's settings with its parent's. */
+  readonly inherits: boolean;
 }
 
-/** One of 32 bits for a directive name, from its length and two of its characters (no hashing of the whole string). */
+function newScope(kind: ContextName | null, parent: NamedScope | null): NamedScope {
+  // Children are set when the body has been expanded; until then (and for bodies never expanded) none.
+  return { kind, owner: null, parent, children: NONE as DirectiveNode[], nameMask: 0, inherits: kind !== null && INHERITING.has(kind) };
+}
+
+function isNamedScope(scope: Scope): scope is NamedScope {
+  return (scope as Partial<NamedScope>).nameMask !== undefined;
+}
+
+function inheritsFromParent(scope: Scope): boolean {
+  return isNamedScope(scope) ? scope.inherits : scope.kind !== null && INHERITING.has(scope.kind);
+}
+
+/** One of 30 bits for a directive name, from its length and two of its characters (no hashing of the whole string). */
 function nameBit(name: string): number {
   const n = name.length;
   if (n === 0) return 1;
-  return 1 << ((n * 7 + name.charCodeAt(n - 1) * 3 + name.charCodeAt(n >> 1)) & 31);
+  return 1 << ((n * 7 + name.charCodeAt(n - 1) * 3 + name.charCodeAt(n >> 1)) % 30);
 }
 /** Frozen 'default' answers by context, then name: most effective() calls end here, so they share one. */
 const defaults = new Map<ContextName | null, Map<string, Effective>>();
@@ -216,6 +237,10 @@ interface Classified {
   readonly opens: ContextName | null;
   /** Whether the name is a `*_pass` directive. */
   readonly pass: boolean;
+  /** The name's bit in a scope's name mask. */
+  readonly bit: number;
+  /** Whether its block holds table rows (map, types, ...), not directives: the model leaves it unexpanded. */
+  readonly opensTable: boolean;
 }
 
 const classified = new Map<ContextName | null, Map<string, Classified>>();
@@ -231,13 +256,24 @@ function classify(name: string, kind: ContextName | null): Classified {
 
 function computeClassify(name: string, kind: ContextName | null): Classified {
   const pass = passKindOf(name) !== undefined;
+  const bit = nameBit(name);
   const spec = getDirective(name);
-  if (spec === undefined) return { variant: undefined, opens: null, pass };
+  if (spec === undefined) return { variant: undefined, opens: null, pass, bit, opensTable: false };
   const variant = kind === null ? undefined : variantFor(spec, kind);
   const blockVariant = variant ?? spec.variants.find((v) => v.block);
-  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null, pass };
+  if (blockVariant === undefined || !blockVariant.block) return { variant, opens: null, pass, bit, opensTable: false };
   const opens = childContext(blockVariant, kind ?? 'main') ?? blockVariant.opens;
-  return { variant, opens, pass };
+  return { variant, opens, pass, bit, opensTable: opens !== null && isFreeformContext(opens) };
+}
+
+/**
+ * What the model keeps per directive name: its nodes in document order, and its classification in the
+ * context it was last seen in (a name mostly stays in one context, so one map lookup per node finds both).
+ */
+interface NameEntry {
+  readonly nodes: DirectiveNode[];
+  kind: ContextName | null;
+  classified: Classified;
 }
 
 interface Frame {
@@ -254,7 +290,6 @@ interface Frame {
   readonly childStart: number;
 }
 
-/** The expanded configuration's nodes in document order; fills `byName` on the way. */
 /**
  * The most nodes an expanded configuration may have: a million, or one per 4 bytes of its files when they are
  * larger (a directive takes 20 to 50 bytes in real configurations, so only files included many times over
@@ -266,7 +301,7 @@ export function maxExpandedNodes(tree: ConfigTree): number {
   return Math.max(1_000_000, Math.ceil(bytes / 4));
 }
 
-function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, DirectiveNode[]>, passes: DirectiveNode[], cut: { at?: DirectiveNode }): DirectiveNode[] {
+function expand(tree: ConfigTree, root: NamedScope, names: Map<string, NameEntry>, passes: DirectiveNode[], cut: { at?: DirectiveNode }): DirectiveNode[] {
   const limit = maxExpandedNodes(tree);
   const out: DirectiveNode[] = [];
   const entry = tree.files.get(tree.entry);
@@ -280,24 +315,29 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
     if (frame.index >= frame.nodes.length) {
       stack.pop();
       if (frame.ownsScope) {
-        (frame.scope as { children: DirectiveNode[] }).children = collecting.slice(frame.childStart);
+        frame.scope.children = collecting.slice(frame.childStart);
         collecting.length = frame.childStart;
       }
       continue;
     }
     const ast = frame.nodes[frame.index++] as Node;
     if (ast.type !== 'directive') continue;
-    const { variant, opens, pass } = classify(ast.name, frame.scope.kind);
-    const block: NamedScope | null = ast.block === null ? null : { kind: opens, owner: null, parent: frame.scope, children: [], nameMask: 0 };
+    const kind = frame.scope.kind;
+    let named = names.get(ast.name);
+    if (named === undefined) names.set(ast.name, (named = { nodes: [], kind, classified: classify(ast.name, kind) }));
+    else if (named.kind !== kind) {
+      named.kind = kind;
+      named.classified = classify(ast.name, kind);
+    }
+    const { variant, opens, pass, bit, opensTable } = named.classified;
+    const block = ast.block === null ? null : newScope(opens, frame.scope);
     const node: DirectiveNode = { directive: ast, name: ast.name, file: frame.file, scope: frame.scope, block, includedVia: frame.includedVia, variant };
     if (block !== null) (block as { owner: DirectiveNode | null }).owner = node;
     collecting.push(node);
     out.push(node);
-    const named = byName.get(ast.name);
-    if (named === undefined) byName.set(ast.name, [node]);
-    else named.push(node);
+    named.nodes.push(node);
     if (pass) passes.push(node);
-    frame.scope.nameMask |= nameBit(ast.name);
+    frame.scope.nameMask |= bit;
 
     if (ast.name === 'include' && out.length > limit) {
       cut.at ??= node;
@@ -318,7 +358,7 @@ function expand(tree: ConfigTree, root: NamedScope, byName: Map<string, Directiv
           childStart: -1,
         });
       }
-    } else if (block !== null && ast.block !== null && !(block.kind !== null && isFreeformContext(block.kind))) {
+    } else if (block !== null && ast.block !== null && !opensTable) {
       stack.push({ nodes: ast.block, index: 0, scope: block, file: frame.file, includedVia: frame.includedVia, fileChain: frame.fileChain, ownsScope: true, childStart: collecting.length });
     }
   }

@@ -4,6 +4,7 @@
  * names that match no upstream.
  */
 import { parseAddress, parseUpstreamUrl, passKindOf, type ParsedAddress, type PassKind, type Result, type UpstreamUrl } from './values.js';
+import type { Arg } from '../parser/index.js';
 import type { DirectiveNode, ScopeModel } from './scope.js';
 import { isIPv4Literal, isIPv6Literal } from './values.js';
 
@@ -83,7 +84,10 @@ export class UpstreamGraph {
 
   /** The http upstream block a name refers to (the first, when duplicated). */
   find(name: string, family: 'http' | 'stream' = 'http'): UpstreamBlock | undefined {
-    return this.upstreams.get(name.toLowerCase())?.find((u) => u.family === family);
+    const blocks = this.upstreams.get(name.toLowerCase());
+    if (blocks === undefined) return undefined;
+    for (const block of blocks) if (block.family === family) return block;
+    return undefined;
   }
 
   /** The pass sites that use an upstream block. */
@@ -111,13 +115,16 @@ function upstreamServer(node: DirectiveNode): UpstreamServer {
   const args = node.directive.args;
   const address = args[0]?.value ?? '';
   const params = new Map<string, string | true>();
-  for (const arg of args.slice(1)) {
-    const eq = arg.value.indexOf('=');
-    if (eq === -1) params.set(arg.value, true);
-    else params.set(arg.value.slice(0, eq), arg.value.slice(eq + 1));
+  for (let i = 1; i < args.length; i++) {
+    const value = (args[i] as Arg).value;
+    const eq = value.indexOf('=');
+    if (eq === -1) params.set(value, true);
+    else params.set(value.slice(0, eq), value.slice(eq + 1));
   }
-  return { node, address, parsed: parseAddress(address, { mode: 'upstream' }), params };
+  return { node, address, parsed: parseAddress(address, UPSTREAM_ADDRESS), params };
 }
+
+const UPSTREAM_ADDRESS = { mode: 'upstream' } as const;
 
 const isIpLiteral = (host: string): boolean => isIPv4Literal(host) || isIPv6Literal(host.replace(/^\[|\]$/g, ''));
 const isLoopbackName = (host: string): boolean => /^localhost\.?$/i.test(host) || /\.localhost\.?$/i.test(host);

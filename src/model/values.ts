@@ -66,6 +66,17 @@ function asciiLower(text: string): string {
 }
 const ASCII_UPPER = /[A-Z]/g;
 
+/** Whether `text` starts with `prefix` (lower case) when ASCII letters are compared case-insensitively. */
+function startsWithAsciiCaseless(text: string, prefix: string): boolean {
+  if (text.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    let c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== prefix.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** `ngx_atoi()`: digits only, non-empty, no sign, no overflow of `ngx_int_t`. */
 function ngxAtoi(text: string): number | undefined {
   if (!isDigits(text)) return undefined;
@@ -380,12 +391,13 @@ export function containsVariables(text: string): boolean {
 export function isIPv4Literal(text: string): boolean {
   let octet = 0;
   let dots = 0;
-  for (const c of text) {
-    if (c >= '0' && c <= '9') {
-      octet = Math.min(octet * 10 + (c.charCodeAt(0) - 48), 1000);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      octet = Math.min(octet * 10 + (c - 48), 1000);
       continue;
     }
-    if (c === '.' && octet < 256) {
+    if (c === 46 && octet < 256) {
       octet = 0;
       dots++;
       continue;
@@ -657,7 +669,7 @@ function parseInetUrl(url: string, opts: UrlOptions): UrlParts | { err: string }
 }
 
 function ngxParseUrl(url: string, opts: UrlOptions): UrlParts | { err: string } {
-  if (url.length >= 5 && (url.startsWith('unix:') || asciiLower(url.slice(0, 5)) === 'unix:')) return parseUnixUrl(url, opts);
+  if (startsWithAsciiCaseless(url, 'unix:')) return parseUnixUrl(url, opts);
   if (url.startsWith('[')) return parseInet6Url(url, opts);
   return parseInetUrl(url, opts);
 }
@@ -870,13 +882,12 @@ interface SchemeSplit {
 }
 
 function splitScheme(text: string, spec: PassSpec, variables: boolean): SchemeSplit | undefined {
-  const lower = asciiLower(text);
   for (const scheme of spec.schemes) {
     const prefix = scheme.prefix;
-    if (lower.startsWith(prefix)) return { scheme, rest: text.slice(prefix.length) };
+    if (startsWithAsciiCaseless(text, prefix)) return { scheme, rest: text.slice(prefix.length) };
   }
   if (variables) {
-    const literal = lower.slice(0, lower.indexOf('$'));
+    const literal = asciiLower(text.slice(0, text.indexOf('$')));
     const ambiguous = spec.schemes.some((s) => s.prefix.startsWith(literal));
     if (ambiguous) {
       // A variable may supply (part of) the scheme, e.g. `$scheme://app` or `$upstream_url`.

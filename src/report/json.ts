@@ -65,14 +65,17 @@ export function toJsonResults(findings: readonly Finding[], ctx: ReportContext):
   const byFile = new Map<string, JsonFileResult>();
   for (const group of groupFindings(findings, ctx.cwd)) {
     const messages = group.findings.map((f) => toJsonMessage(f, ctx));
-    byFile.set(group.file, {
-      filePath: group.file,
-      messages,
-      errorCount: count(group.findings, (f) => f.severity === 'error'),
-      warningCount: count(group.findings, (f) => f.severity === 'warning'),
-      infoCount: count(group.findings, (f) => f.severity === 'info'),
-      fixableCount: count(group.findings, (f) => f.fix?.applicability === 'safe'),
-    });
+    let errorCount = 0;
+    let warningCount = 0;
+    let infoCount = 0;
+    let fixableCount = 0;
+    for (const f of group.findings) {
+      if (f.severity === 'error') errorCount++;
+      else if (f.severity === 'warning') warningCount++;
+      else if (f.severity === 'info') infoCount++;
+      if (f.fix?.applicability === 'safe') fixableCount++;
+    }
+    byFile.set(group.file, { filePath: group.file, messages, errorCount, warningCount, infoCount, fixableCount });
   }
   for (const file of ctx.files ?? []) {
     const abs = absolutePath(file, ctx.cwd);
@@ -86,38 +89,23 @@ export function formatJson(findings: readonly Finding[], ctx: ReportContext): st
 }
 
 function toJsonMessage(f: Finding, ctx: ReportContext): JsonMessage {
-  const message: JsonMessage = {
-    ruleId: f.ruleId,
-    severity: f.severity,
-    message: f.message,
-    line: f.start.line,
-    column: f.start.column,
-    endLine: f.end.line,
-    endColumn: f.end.column,
-    related: f.related.map((r) => ({
-      filePath: absolutePath(r.file, ctx.cwd),
-      line: r.start.line,
-      column: r.start.column,
-      endLine: r.end.line,
-      endColumn: r.end.column,
-      message: r.message,
-    })),
-    ...(f.fix !== undefined
-      ? {
-          fix: {
-            applicability: f.fix.applicability,
-            title: f.fix.title,
-            edits: f.fix.edits.map((e) => ({ filePath: absolutePath(e.file, ctx.cwd), start: e.start, end: e.end, text: e.text })),
-          },
-        }
-      : {}),
-    url: ctx.ruleUrl(f.ruleId) ?? null,
+  const related = f.related.map((r) => ({
+    filePath: absolutePath(r.file, ctx.cwd),
+    line: r.start.line,
+    column: r.start.column,
+    endLine: r.end.line,
+    endColumn: r.end.column,
+    message: r.message,
+  }));
+  const url = ctx.ruleUrl(f.ruleId) ?? null;
+  // Two literals rather than a spread of the optional `fix`: the key order (fix before url) is the output's.
+  if (f.fix === undefined) {
+    return { ruleId: f.ruleId, severity: f.severity, message: f.message, line: f.start.line, column: f.start.column, endLine: f.end.line, endColumn: f.end.column, related, url };
+  }
+  const fix: JsonFix = {
+    applicability: f.fix.applicability,
+    title: f.fix.title,
+    edits: f.fix.edits.map((e) => ({ filePath: absolutePath(e.file, ctx.cwd), start: e.start, end: e.end, text: e.text })),
   };
-  return message;
-}
-
-function count(findings: readonly Finding[], test: (f: Finding) => boolean): number {
-  let n = 0;
-  for (const f of findings) if (test(f)) n++;
-  return n;
+  return { ruleId: f.ruleId, severity: f.severity, message: f.message, line: f.start.line, column: f.start.column, endLine: f.end.line, endColumn: f.end.column, related, fix, url };
 }

@@ -14,8 +14,14 @@ export function isPseudoPath(file: string): boolean {
 
 /** The absolute form of a finding's file (relative names are taken relative to ctx.cwd). */
 export function absolutePath(file: string, cwd: string): string {
-  return isPseudoPath(file) ? file : path.resolve(cwd, file);
+  // Reporters ask for the same file many times in a row (each finding, its edits, its related places).
+  if (file === lastAbsolute.file && cwd === lastAbsolute.cwd) return lastAbsolute.abs;
+  const abs = isPseudoPath(file) ? file : path.resolve(cwd, file);
+  // A relative cwd resolves against the process's working directory, which may change: not remembered.
+  if (path.isAbsolute(cwd)) lastAbsolute = { file, cwd, abs };
+  return abs;
 }
+let lastAbsolute = { file: '', cwd: '', abs: '' };
 
 /**
  * The path CI services expect: relative to cwd with `/` separators when the file is inside cwd (the checkout),

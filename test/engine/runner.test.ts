@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryHost, loadConfig } from '../../src/include/index.js';
 import { lintTree } from '../../src/engine/runner.js';
-import { defineRule } from '../../src/engine/rule.js';
+import { defineRule, formatMessage } from '../../src/engine/rule.js';
 import { NginxVersion } from '../../src/model/index.js';
 
 const tree = (text: string, extra: Record<string, string> = {}) =>
@@ -102,5 +102,49 @@ describe('runner', () => {
     });
     expect(findings[0]!.message).toBe('v1.30.0 with 1 upstreams');
     expect(asked).toBe(1);
+  });
+
+  it('runs a name\'s own visitors before the "*" ones, rule by rule', () => {
+    const calls: string[] = [];
+    const make = (name: string) =>
+      defineRule({
+        name,
+        category: 'load',
+        severity: 'info',
+        description: 'x',
+        messages: { m: 'm' },
+        create: () => ({ directives: { '*': (node) => void calls.push(`${name} * ${node.name}`), listen: () => void calls.push(`${name} listen`) } }),
+      });
+    lintTree(tree('listen 80;\nuser x;\n'), { rules: [make('a'), make('b')].map((rule) => ({ rule, severity: 'info' as const, options: {} })), version });
+    expect(calls).toEqual(['a listen', 'b listen', 'a * listen', 'b * listen', 'a * user', 'b * user']);
+  });
+
+  it('keeps reports at the same place that differ in message or end, and drops exact repeats', () => {
+    const rule = defineRule({
+      name: 'repeat',
+      category: 'load',
+      severity: 'info',
+      description: 'x',
+      messages: { m: 'value {{v}}' },
+      create: (context) => ({
+        directives: {
+          listen: (node) => {
+            for (const v of ['a', 'b', 'a']) context.report({ messageId: 'm', data: { v }, at: { node } });
+            context.report({ messageId: 'm', data: { v: 'a' }, at: { node, span: node.directive.nameSpan } });
+          },
+        },
+      }),
+    });
+    const { findings } = lintTree(tree('listen 80;\n'), { rules: [{ rule, severity: 'info', options: {} }], version });
+    expect(findings.map((f) => `${f.message} ${f.span.start}-${f.span.end}`)).toEqual(['value a 0-10', 'value b 0-10', 'value a 0-6']);
+  });
+});
+
+describe('formatMessage', () => {
+  it('fills placeholders, keeps those without data, and inserts values literally', () => {
+    expect(formatMessage('{{a}} and {{ b }} and {{c}}{{a}}', { a: 1, b: '$&' })).toBe('1 and $& and {{c}}1');
+    expect(formatMessage('no placeholders', { a: 1 })).toBe('no placeholders');
+    expect(formatMessage('{{a}}', undefined)).toBe('{{a}}');
+    expect(formatMessage('{{ a-b }} {{}} {{a}}', { a: '{{a}}' })).toBe('{{ a-b }} {{}} {{a}}');
   });
 });
