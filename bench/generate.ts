@@ -222,15 +222,32 @@ export function generateConfig(apps: number, seed = 1): string {
 }
 
 /**
+ * What each generated one-line server proxies to: an address; a host name without port (an implicit upstream,
+ * checked against every upstream block's name for near misses); or a variable set just before (checked against
+ * every `set` and `map`). Rules that compare each pass with every other one are quadratic in the last two.
+ */
+export type OneLineStyle = 'address' | 'hostname' | 'variable';
+
+export const ONE_LINE_STYLES: readonly OneLineStyle[] = ['address', 'hostname', 'variable'];
+
+/**
  * An nginx.conf of `servers` servers written one per line (`server { listen 80; ... location / { proxy_pass
  * ...; } }`), a common style for generated configurations. Fixes inserted next to a directive that does not
  * start its line take other code paths than the multi-line style of generateConfig, so the benchmark lints
- * both: a cost per finding that grows with the file's size shows up here as worse than linear scaling.
+ * it at two sizes: a cost per finding or per pass that grows with the file's size shows up as worse than
+ * linear scaling. The `hostname` and `variable` styles add one upstream block per server.
  */
-export function generateOneLineConfig(servers: number): string {
+export function generateOneLineConfig(servers: number, style: OneLineStyle = 'address'): string {
   const lines = ['events {}', 'http {'];
   for (let i = 0; i < servers; i++) {
-    lines.push(`    server { listen 80; server_name s${i}.example.com; location / { proxy_pass http://127.0.0.1:${8000 + (i % 100)}; } }`);
+    if (style !== 'address') lines.push(`    upstream pool_${i} { server 10.${(i >>> 8) & 255}.${i & 255}.10:8080; }`);
+    const pass =
+      style === 'address'
+        ? `proxy_pass http://127.0.0.1:${8000 + (i % 100)};`
+        : style === 'hostname'
+          ? `proxy_pass http://app${i}.internal;`
+          : `set $backend_${i} "app${i}.internal:8080"; proxy_pass http://$backend_${i};`;
+    lines.push(`    server { listen 80; server_name s${i}.example.com; location / { ${pass} } }`);
   }
   lines.push('}', '');
   return lines.join('\n');
