@@ -236,8 +236,17 @@ export interface UnixSocketTarget {
   readonly site: PassSite;
 }
 
+/** Computed once per list of passes: several rules ask about the same graph's passes. */
+const targetsByPasses = new WeakMap<readonly PassSite[], readonly UnixSocketTarget[]>();
+
 /** Socket targets of every pass site, one per address (a shared upstream `server` line counts once). */
-export function unixSocketTargets(passes: readonly PassSite[]): UnixSocketTarget[] {
+export function unixSocketTargets(passes: readonly PassSite[]): readonly UnixSocketTarget[] {
+  let targets = targetsByPasses.get(passes);
+  if (targets === undefined) targetsByPasses.set(passes, (targets = collectUnixSocketTargets(passes)));
+  return targets;
+}
+
+function collectUnixSocketTargets(passes: readonly PassSite[]): UnixSocketTarget[] {
   const out: UnixSocketTarget[] = [];
   const seen = new Set<DirectiveNode>();
   for (const site of passes) {

@@ -139,6 +139,8 @@ export class ScopeModel {
 
   /** The value of `name` in effect in `scope`: set here, inherited from an outer level, or nginx's default. */
   effective(scope: Scope, name: string): Effective {
+    // A name written nowhere is at its default everywhere: no walk up the levels.
+    if (!this.names.has(name)) return defaultEffective(name, scope.kind);
     const inherits = !NOT_INHERITED.has(name);
     for (let s: Scope | null = scope; s !== null; s = s.parent) {
       const nodes = this.local(s, name);
