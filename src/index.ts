@@ -1,6 +1,6 @@
 /** ngxlint's public API. */
 export { parse, parseSource, print, walk, lex, isDirective, MAX_DEPTH } from './parser/index.js';
-export type { Arg, Comment, Config, Directive, Node, Stray, RawBlock, QuoteKind, SyntaxError, ParseOptions, ParseResult } from './parser/index.js';
+export type { Arg, Comment, Config, Directive, Node, Stray, RawBlock, QuoteKind, SyntaxError, ParseOptions, ParseResult, IncludeDirective } from './parser/index.js';
 export { SourceText, decode } from './source/index.js';
 export type { Span, Position, Location, Encoding, LineEnding } from './source/index.js';
 export { loadConfig, createNodeHost, createMemoryHost, HostError, EntryError } from './include/index.js';
