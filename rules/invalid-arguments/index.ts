@@ -20,6 +20,9 @@ function terminatorMismatch(variant: DirectiveVariant, terminator: Directive['te
   return terminator === '{' ? 'notTerminated' : undefined;
 }
 
+/** Blocks up to this many children are scanned for duplicates directly; larger ones through the model's index. */
+const SMALL_BLOCK = 16;
+
 /** What is checked in every directive of one variant, worked out on first use (a variant belongs to one name). */
 interface Plan {
   /** Whether nginx refuses a second occurrence in one block. */
@@ -128,8 +131,13 @@ export default defineRule({
      * stops nginx by itself. Nodes of one name in one block share their variant.
      */
     function hasEarlierWellFormed(node: DirectiveNode, variant: DirectiveVariant): boolean {
-      for (const other of model.local(node.scope, node.name)) {
+      const children = node.scope.children;
+      // A small block (most are) is scanned up to the node itself: no list of the name built per node.
+      const earlier = children.length <= SMALL_BLOCK ? children : model.local(node.scope, node.name);
+      const name = node.name;
+      for (const other of earlier) {
         if (other === node) return false;
+        if (other.name !== name) continue;
         const d = other.directive;
         const terminator = d.terminator;
         if (terminator !== null && terminatorMismatch(variant, terminator) === undefined && argCountFits(variant, d.args.length)) return true;
