@@ -67,21 +67,13 @@ export default defineRule({
     const ignored = new Set(context.options.ignoreUpstreams.map((n) => n.toLowerCase()));
 
     /** The explicit `keepalive N` (N > 0) of an upstream block. */
-    const readKeepalive = (upstream: UpstreamBlock): Keepalive | undefined => {
+    const keepaliveOf = (upstream: UpstreamBlock): Keepalive | undefined => {
       if (upstream.node.block === null) return undefined;
       const node = model.local(upstream.node.block, 'keepalive')[0];
       if (node === undefined) return undefined;
       const count = Number(node.directive.args[0]?.value);
       if (!Number.isInteger(count) || count <= 0) return undefined;
       return { node, count };
-    };
-    /** {@link readKeepalive} once per upstream block: most upstreams serve several passes. */
-    const keepalives = new Map<UpstreamBlock, Keepalive | undefined>();
-    const keepaliveOf = (upstream: UpstreamBlock): Keepalive | undefined => {
-      if (keepalives.has(upstream)) return keepalives.get(upstream);
-      const keepalive = readKeepalive(upstream);
-      keepalives.set(upstream, keepalive);
-      return keepalive;
     };
 
     /** Whether the target nginx proxies with HTTP/1.1 by default; asked once. */
