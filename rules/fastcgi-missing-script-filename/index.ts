@@ -15,6 +15,15 @@ function knownInclude(arg: string): 'provides' | 'lacks' | 'unknown' {
 
 const baseName = (p: string): string => p.slice(p.lastIndexOf('/') + 1);
 
+/**
+ * Whether a level's fastcgi_param list sets SCRIPT_FILENAME. Searched from the end: the line is most often
+ * written after `include fastcgi_params`, whose dozen-odd params do not set it.
+ */
+function setsParam(params: readonly DirectiveNode[]): boolean {
+  for (let i = params.length - 1; i >= 0; i--) if ((params[i] as DirectiveNode).directive.args[0]?.value === PARAM) return true;
+  return false;
+}
+
 export default defineRule({
   name: 'fastcgi-missing-script-filename',
   category: 'upstream',
@@ -133,7 +142,7 @@ export default defineRule({
           if (node.scope.kind !== 'location' && node.scope.kind !== 'if-in-location') return;
           const level = effectiveLevel(node.scope);
           if (level === 'unknown' || level === 'ok') return;
-          if (level !== undefined && level.params.some((p) => p.directive.args[0]?.value === PARAM)) return;
+          if (level !== undefined && setsParam(level.params)) return;
           if (level !== undefined && !looksLikePhp(node)) return;
           const key = level === undefined ? `pass:${node.file.path}:${node.directive.span.start}` : `level:${level.scope.owner?.file.path ?? ''}:${level.scope.owner?.directive.span.start ?? -1}`;
           const fix = fixFor(node, level);

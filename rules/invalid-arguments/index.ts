@@ -1,5 +1,5 @@
 import { isTemplateFile, argCountFits, defineRule, parseAddress, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
-import { argumentChecks, isValid, type ArgCheck, type ValueMessage } from './kinds.js';
+import { argumentChecks, isValid, type ArgCheck, type ArgKind, type ValueMessage } from './kinds.js';
 import { REJECTED_AS_DUPLICATE } from './duplicates.js';
 
 /** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
@@ -11,11 +11,17 @@ function insideUnknownBlock(scope: Scope): boolean {
   return false;
 }
 
-/** ngx_conf_handler()'s complaint when a block directive ends with `;` or a simple one opens a block. */
-function terminatorMismatch(variant: DirectiveVariant, d: Directive): 'noOpening' | 'notTerminated' | undefined {
-  if (variant.block) return d.terminator === ';' ? 'noOpening' : undefined;
-  return d.terminator === '{' ? 'notTerminated' : undefined;
+/**
+ * ngx_conf_handler()'s complaint when a block directive ends with `;` or a simple one opens a block.
+ * Takes the terminator, not the directive: the parser's `terminator` is a getter, read once per node.
+ */
+function terminatorMismatch(variant: DirectiveVariant, terminator: Directive['terminator']): 'noOpening' | 'notTerminated' | undefined {
+  if (variant.block) return terminator === ';' ? 'noOpening' : undefined;
+  return terminator === '{' ? 'notTerminated' : undefined;
 }
+
+/** Blocks up to this many children are scanned for duplicates directly; larger ones through the model's index. */
+const SMALL_BLOCK = 16;
 
 /** What is checked in every directive of one variant, worked out on first use (a variant belongs to one name). */
 interface Plan {
@@ -67,6 +73,16 @@ export default defineRule({
   create(context) {
     const model = context.model;
 
+    /** Values repeat (`60s`, `on`, `16k`) and the time and size parsers are not cheap: each value is judged once per kind. */
+    const validity = new Map<ArgKind, Map<string, boolean>>();
+    const isValidValue = (kind: ArgKind, value: string): boolean => {
+      let judged = validity.get(kind);
+      if (judged === undefined) validity.set(kind, (judged = new Map()));
+      let valid = judged.get(value);
+      if (valid === undefined) judged.set(value, (valid = isValid(kind, value)));
+      return valid;
+    };
+
     /** Reports the first problem nginx would stop at in this directive. */
     function check(node: DirectiveNode): void {
       // no variant: unknown, or not allowed here (the other rules' findings)
@@ -74,13 +90,14 @@ export default defineRule({
       if (variant === undefined || insideUnknownBlock(node.scope)) return;
       const d = node.directive;
       const name = node.name;
+      const terminator = d.terminator;
       // A missing terminator is a syntax error, reported by syntax-error.
-      if (d.terminator === null) return;
+      if (terminator === null) return;
       const args = d.args;
 
       // ngx_conf_handler(): the terminator is checked before the argument count. A template placeholder
       // may stand for several arguments, or a template language may have broken the block structure.
-      const mismatch = terminatorMismatch(variant, d);
+      const mismatch = terminatorMismatch(variant, terminator);
       if (mismatch !== undefined || !argCountFits(variant, args.length)) {
         const placeholders = args.some((a) => TEMPLATE_ARG.test(a.value));
         if (!placeholders && !isTemplateFile(node.file)) context.report({ messageId: mismatch ?? 'argCount', data: { name }, at: { node, span: d.nameSpan } });
@@ -101,7 +118,7 @@ export default defineRule({
         if (spec === undefined || arg === undefined) continue;
         const value = arg.value;
         // variables are evaluated per request (limit_rate $rate); placeholders are filled in later
-        if (value.includes('$') || isValid(spec.kind, value) || TEMPLATE_ARG.test(value)) continue;
+        if (value.includes('$') || isValidValue(spec.kind, value) || TEMPLATE_ARG.test(value)) continue;
         context.report({ messageId: VALUE_MESSAGE_IDS[spec.message], data: { name, value }, at: { node, span: arg.span } });
         return;
       }
@@ -114,10 +131,16 @@ export default defineRule({
      * stops nginx by itself. Nodes of one name in one block share their variant.
      */
     function hasEarlierWellFormed(node: DirectiveNode, variant: DirectiveVariant): boolean {
-      for (const other of model.local(node.scope, node.name)) {
+      const children = node.scope.children;
+      // A small block (most are) is scanned up to the node itself: no list of the name built per node.
+      const earlier = children.length <= SMALL_BLOCK ? children : model.local(node.scope, node.name);
+      const name = node.name;
+      for (const other of earlier) {
         if (other === node) return false;
+        if (other.name !== name) continue;
         const d = other.directive;
-        if (d.terminator !== null && terminatorMismatch(variant, d) === undefined && argCountFits(variant, d.args.length)) return true;
+        const terminator = d.terminator;
+        if (terminator !== null && terminatorMismatch(variant, terminator) === undefined && argCountFits(variant, d.args.length)) return true;
       }
       return false;
     }

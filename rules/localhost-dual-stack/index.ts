@@ -1,7 +1,11 @@
 import { defineRule, replaceArg, type DirectiveNode, type Edit, type Fix, type Listener, type PassSite, type RelatedDescriptor, type Scope } from '../../src/rule-api.js';
 
-/** Names that usually map to both 127.0.0.1 and ::1 (glibc, systemd-resolved, Debian /etc/hosts). */
-const DUAL_STACK = new Set(['localhost', 'localhost.localdomain', 'localhost6', 'ip6-localhost']);
+/**
+ * Names that usually map to both 127.0.0.1 and ::1 (glibc, systemd-resolved, Debian /etc/hosts). A
+ * case-insensitive pattern rather than a set: every pass and server host is asked, and lower-casing
+ * each for a set lookup would copy it.
+ */
+const DUAL_STACK = /^(?:localhost|localhost\.localdomain|localhost6|ip6-localhost)$/i;
 
 interface Endpoint {
   /** The directive holding the address: the pass, or an upstream's `server`. */
@@ -60,7 +64,7 @@ export default defineRule({
         const list: Endpoint[] = [];
         for (const site of graph.passes) {
           const t = site.target;
-          if (t.kind === 'address' && DUAL_STACK.has(t.host.toLowerCase())) list.push({ node: site.node, host: t.host, port: t.port, sites: [site], site });
+          if (t.kind === 'address' && DUAL_STACK.test(t.host)) list.push({ node: site.node, host: t.host, port: t.port, sites: [site], site });
         }
         for (const blocks of graph.upstreams.values()) {
           for (const block of blocks) {
@@ -68,7 +72,7 @@ export default defineRule({
               if (!server.parsed.ok || server.parsed.value.kind === 'unix') continue;
               const host = server.parsed.value.host;
               // `resolve` re-resolves at run time with nginx's resolver; the address set still has both families.
-              if (!DUAL_STACK.has(host.toLowerCase())) continue;
+              if (!DUAL_STACK.test(host)) continue;
               list.push({ node: server.node, host, port: server.parsed.value.port, sites: graph.usersOf(block) });
             }
           }

@@ -31,9 +31,14 @@ const LOOPBACK = /^(localhost|localhost\.localdomain|localhost6|ip6-localhost|ip
 /** Docker's names for the host and its gateway: stable for the container's life. */
 const STABLE = /^(host|gateway)\.docker\.internal$/i;
 
-/** A real DNS name: template placeholders such as `${BACKEND}` or `<PHP_SOCKET>` are not. */
+const HAS_LETTER = /[a-z]/i;
+
+/**
+ * A real DNS name: template placeholders such as `${BACKEND}` or `<PHP_SOCKET>` are not. The letter test
+ * comes first: it turns away the IPv4 addresses most servers are written with at once.
+ */
 const isHostname = (h: string): boolean =>
-  /^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?\.?$/i.test(h) && !isIPv4Literal(h) && !isIPv6Literal(h.replace(/^\[|\]$/g, '')) && !LOOPBACK.test(h) && !STABLE.test(h) && /[a-z]/i.test(h);
+  HAS_LETTER.test(h) && /^[a-z0-9_]([a-z0-9_.-]*[a-z0-9_])?\.?$/i.test(h) && !isIPv4Literal(h) && !isIPv6Literal(h.replace(/^\[|\]$/g, '')) && !LOOPBACK.test(h) && !STABLE.test(h);
 
 function groupByLength(names: readonly string[]): Map<number, string[]> {
   const byLength = new Map<number, string[]>();

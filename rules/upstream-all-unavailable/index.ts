@@ -60,9 +60,8 @@ export default defineRule({
         context.report({ messageId: 'allDown', data: { upstream: upstream.name }, at: { node: first.node }, related: related() });
         return;
       }
-      // NGINX Plus can queue requests instead of failing them.
-      if (model.local(upstream.node.block, 'queue').length > 0) return;
-      if (live.every((s) => maxConns(s) > 0)) {
+      // NGINX Plus can queue requests instead of failing them (asked only when every server has max_conns).
+      if (live.every((s) => maxConns(s) > 0) && model.local(upstream.node.block, 'queue').length === 0) {
         const total = live.reduce((sum, s) => sum + maxConns(s), 0);
         const hasZone = model.local(upstream.node.block, 'zone').length > 0;
         context.report({
@@ -102,6 +101,8 @@ export default defineRule({
 
     return {
       'tree:exit': () => {
+        // With no `*_next_upstream` written anywhere, every pass has nginx's default, which lists no status code.
+        const codesListed = Object.values(NEXT_UPSTREAM).some((name) => model.byName(name).length > 0);
         for (const list of graph.upstreams.values()) {
           for (const upstream of list) {
             if (upstream.family !== 'http') continue;
@@ -109,7 +110,7 @@ export default defineRule({
             if (users.length === 0) continue;
             const live = upstream.servers.filter((s) => !isDown(s));
             checkServers(upstream, users, live);
-            if (live.length < 2 || live.some((s) => maxFails(s) === 0)) continue;
+            if (!codesListed || live.length < 2 || live.some((s) => maxFails(s) === 0)) continue;
             for (const site of users) checkCodes(site, upstream, live);
           }
         }

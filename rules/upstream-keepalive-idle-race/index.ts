@@ -29,6 +29,11 @@ function targetIdle(backendMs: number): number {
   return backendMs >= 2_000 ? backendMs - 1_000 : Math.max(1, Math.floor(backendMs / 2));
 }
 
+function hasHttpBlock(upstreams: ReadonlyMap<string, readonly UpstreamBlock[]>): boolean {
+  for (const blocks of upstreams.values()) if (blocks.some((b) => b.family === 'http')) return true;
+  return false;
+}
+
 export default defineRule({
   name: 'upstream-keepalive-idle-race',
   category: 'keepalive',
@@ -134,12 +139,15 @@ export default defineRule({
 
     return {
       'tree:exit'() {
-        const blocks = [...context.upstreams.upstreams.values()].flat().filter((b) => b.family === 'http');
-        if (blocks.length === 0) return;
+        const upstreams = context.upstreams.upstreams;
+        if (!hasHttpBlock(upstreams)) return;
         const listeners = context.backends.listeners;
+        // Without known backends nothing is compared: the blocks are not even listed.
         if (listeners.length === 0) return;
         const modern = context.version.atLeast(KEEPALIVE_BY_DEFAULT);
-        for (const block of blocks) check(block, modern, listeners);
+        for (const blocks of upstreams.values()) {
+          for (const block of blocks) if (block.family === 'http') check(block, modern, listeners);
+        }
       },
     };
   },

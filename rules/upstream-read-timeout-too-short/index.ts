@@ -96,6 +96,16 @@ export default defineRule({
       return true;
     };
 
+    /** A timeout in milliseconds, undefined when invalid; values repeat (`30s`), so each is parsed once. */
+    const parsedTimes = new Map<string, number | undefined>();
+    const msOf = (raw: string): number | undefined => {
+      if (parsedTimes.has(raw)) return parsedTimes.get(raw);
+      const parsed = parseTime(raw, 'ms');
+      const ms = parsed.ok ? parsed.value.ms : undefined;
+      parsedTimes.set(raw, ms);
+      return ms;
+    };
+
     return {
       'tree:exit'() {
         const found = new Map<Directive, Hit>();
@@ -106,12 +116,12 @@ export default defineRule({
           if (setter === undefined) continue;
           const raw = setter.directive.args[0]?.value;
           if (raw === undefined || setter.directive.args.length !== 1) continue;
-          const parsed = parseTime(raw, 'ms');
-          if (!parsed.ok || parsed.value.ms >= minMs) continue; // invalid values are invalid-arguments' findings
+          const ms = msOf(raw);
+          if (ms === undefined || ms >= minMs) continue; // invalid values are invalid-arguments' findings
           // Only now, for a short timeout: reading the location paths costs more than the checks above.
           if (!isApplicationRoute(site.node.scope)) continue;
           const entry = found.get(setter.directive);
-          if (entry === undefined) found.set(setter.directive, { setter, raw, ms: parsed.value.ms, passes: [site.node] });
+          if (entry === undefined) found.set(setter.directive, { setter, raw, ms, passes: [site.node] });
           else entry.passes.push(site.node);
         }
         const target = formatTime(Math.max(DEFAULT_MS, minMs));

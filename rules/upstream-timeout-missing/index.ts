@@ -8,6 +8,9 @@ const TIMEOUTS: Readonly<Partial<Record<PassKind, readonly [string, string, stri
   (['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const).map((kind) => [kind, [`${kind}_connect_timeout`, `${kind}_send_timeout`, READ_TIMEOUT_DIRECTIVES[kind]]]),
 );
 
+/** One bit per pass kind of TIMEOUTS, for the kinds reported in a location. */
+const KIND_BITS: Readonly<Partial<Record<PassKind, number>>> = Object.fromEntries(Object.keys(TIMEOUTS).map((kind, i) => [kind, 1 << i]));
+
 /** The read timeout's place in a TIMEOUTS entry. */
 const READ = 2;
 
@@ -46,8 +49,11 @@ export default defineRule({
     const options = context.options;
     const values = [formatTime(options.connectTimeout), formatTime(options.sendTimeout), formatTime(options.readTimeout)];
 
-    /** The modules already reported per location: one finding per location and module, on its first pass. */
-    const reported = new Map<Scope, Set<PassKind>>();
+    /**
+     * The modules already reported per location, one bit per pass kind (a number, not a Set per location):
+     * one finding per location and module, on its first pass.
+     */
+    const reported = new Map<Scope, number>();
 
     /**
      * A fix's text by pass kind, then by the set of timeouts it writes (bit i for TIMEOUTS[kind][i]): the
@@ -95,10 +101,10 @@ export default defineRule({
       if (listeners.length > 0 && largestRequestLimit(matchPass(site, listeners, MATCH_ANY_HOST)) !== undefined) return;
       const target = model.enclosing(pass.scope, 'location');
       const key = target ?? pass.scope;
-      let kinds = reported.get(key);
-      if (kinds === undefined) reported.set(key, (kinds = new Set()));
-      if (kinds.has(kind)) return;
-      kinds.add(kind);
+      const kinds = reported.get(key) ?? 0;
+      const bit = KIND_BITS[kind] ?? 0;
+      if ((kinds & bit) !== 0) return;
+      reported.set(key, kinds | bit);
       context.report({ messageId: 'defaultReadTimeout', data: { pass: pass.name, read }, at: { node: pass }, fix: fixFor(pass, kind, names, target) });
     };
 
