@@ -130,6 +130,19 @@ class JsonText {
 
 const JSON_CHUNK_PARTS = 4096;
 
+/** A statement's `args` as JSON, without its brackets. */
+function argsJson(node: Directive): string {
+  // Most directives need neither an `if`'s parentheses stripped nor a Lua body added: no array for those.
+  if (node.name === 'if' || node.rawBlock !== null) return directiveArgs(node).map(jsonString).join(',');
+  const args = node.args;
+  let text = '';
+  for (let i = 0; i < args.length; i++) {
+    const value = jsonString(crossplaneArg(args[i] as Arg));
+    text = i === 0 ? value : text + ',' + value;
+  }
+  return text;
+}
+
 /** A string as JSON.stringify() writes it. */
 function jsonString(s: string): string {
   return needsJsonEscape(s) ? JSON.stringify(s) : `"${s}"`;
@@ -186,10 +199,7 @@ class StatementWriter {
   }
 
   private directive(node: Directive): void {
-    const args = directiveArgs(node);
-    let text = `{"directive":${jsonString(node.name)},"line":${this.lineAt(node.nameSpan.start)},"args":[`;
-    for (let i = 0; i < args.length; i++) text += i > 0 ? ',' + jsonString(args[i] as string) : jsonString(args[i] as string);
-    text += ']';
+    let text = `{"directive":${jsonString(node.name)},"line":${this.lineAt(node.nameSpan.start)},"args":[${argsJson(node)}]`;
     const included = this.tree.includes.get(node);
     if (included !== undefined) text += `,"includes":[${included.map((p) => this.index.get(p) as number).join(',')}]`;
     if (node.block) {
