@@ -130,6 +130,19 @@ class JsonText {
 
 const JSON_CHUNK_PARTS = 4096;
 
+/** A statement's `args` as JSON, without its brackets. */
+function argsJson(node: Directive): string {
+  // Most directives need neither an `if`'s parentheses stripped nor a Lua body added: no array for those.
+  if (node.name === 'if' || node.rawBlock !== null) return directiveArgs(node).map(jsonString).join(',');
+  const args = node.args;
+  let text = '';
+  for (let i = 0; i < args.length; i++) {
+    const value = jsonString(crossplaneArg(args[i] as Arg));
+    text = i === 0 ? value : text + ',' + value;
+  }
+  return text;
+}
+
 /** A string as JSON.stringify() writes it. */
 function jsonString(s: string): string {
   return needsJsonEscape(s) ? JSON.stringify(s) : `"${s}"`;
@@ -160,36 +173,28 @@ class StatementWriter {
 
   /** A list of statements; recursive, as a file nests blocks at most MAX_DEPTH deep. */
   list(nodes: readonly Node[]): void {
-    const out = this.out;
-    out.add('[');
-    let first = true;
+    this.out.add('[');
+    // Each statement's text starts with its separator: one piece fewer per statement.
+    let separator = '';
     for (const node of nodes) {
       if (node.type === 'stray') continue;
       if (node.type === 'comment') {
         if (!this.options.comments) continue;
-        if (!first) out.add(',');
-        first = false;
-        this.comment(node);
+        this.comment(separator, node);
+        separator = ',';
         continue;
       }
-      if (!first) out.add(',');
-      first = false;
-      this.directive(node);
+      this.directive(separator, node);
+      separator = ',';
       if (this.options.comments) {
-        for (const c of node.innerComments) {
-          out.add(',');
-          this.comment(c);
-        }
+        for (const c of node.innerComments) this.comment(',', c);
       }
     }
-    out.add(']');
+    this.out.add(']');
   }
 
-  private directive(node: Directive): void {
-    const args = directiveArgs(node);
-    let text = `{"directive":${jsonString(node.name)},"line":${this.lineAt(node.nameSpan.start)},"args":[`;
-    for (let i = 0; i < args.length; i++) text += i > 0 ? ',' + jsonString(args[i] as string) : jsonString(args[i] as string);
-    text += ']';
+  private directive(separator: string, node: Directive): void {
+    let text = `${separator}{"directive":${jsonString(node.name)},"line":${this.lineAt(node.nameSpan.start)},"args":[${argsJson(node)}]`;
     const included = this.tree.includes.get(node);
     if (included !== undefined) text += `,"includes":[${included.map((p) => this.index.get(p) as number).join(',')}]`;
     if (node.block) {
@@ -201,9 +206,9 @@ class StatementWriter {
     this.out.add(text + '}');
   }
 
-  private comment(node: Comment): void {
+  private comment(separator: string, node: Comment): void {
     const position = this.options.positions ? `,"position":${this.position(node.span)}` : '';
-    this.out.add(`{"directive":"#","line":${this.lineAt(node.span.start)},"args":[],"comment":${jsonString(node.text)}${position}}`);
+    this.out.add(`${separator}{"directive":"#","line":${this.lineAt(node.span.start)},"args":[],"comment":${jsonString(node.text)}${position}}`);
   }
 
   private position(span: Span): string {
