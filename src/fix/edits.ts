@@ -69,7 +69,18 @@ function lineStart(text: string, offset: number): number {
 /** The whitespace before the first token on the line holding `offset`. */
 function indentAt(text: string, offset: number): string {
   const start = lineStart(text, offset);
-  return /^[ \t]*/.exec(text.slice(start, offset))?.[0] ?? '';
+  return text.slice(start, blankEnd(text, start, offset));
+}
+
+/** The end of the run of spaces and tabs from `start`, at most `limit`. */
+function blankEnd(text: string, start: number, limit: number): number {
+  let i = start;
+  while (i < limit) {
+    const c = text.charCodeAt(i);
+    if (c !== 32 && c !== 9) break;
+    i++;
+  }
+  return i;
 }
 
 /** The file's indentation unit: a tab, or the smallest run of spaces that starts an indented line. */
@@ -96,7 +107,7 @@ function scanIndentUnit(text: string): string {
 
 /** True when nothing but whitespace precedes `offset` on its line. */
 function startsLine(text: string, offset: number): boolean {
-  return /^[ \t]*$/.test(text.slice(lineStart(text, offset), offset));
+  return blankEnd(text, lineStart(text, offset), offset) === offset;
 }
 
 /**
@@ -107,10 +118,11 @@ export function insertDirectives(model: ScopeModel, scope: Scope, lines: readonl
   const site = blockSite(model, scope);
   const text = site.file.source.text;
   const eol = site.file.source.lineEnding;
-  const directives = site.children.filter((n): n is Directive => n.type === 'directive');
-  let anchor: Directive | undefined = after !== undefined && directives.includes(after.directive) ? after.directive : undefined;
+  const children = site.children;
+  let anchor: Directive | undefined = after !== undefined && children.includes(after.directive) ? after.directive : undefined;
   if (anchor === undefined) {
-    for (const d of directives) {
+    for (const d of children) {
+      if (d.type !== 'directive') continue;
       if (d.block !== null || d.rawBlock !== null) break;
       anchor = d;
     }
@@ -122,11 +134,11 @@ export function insertDirectives(model: ScopeModel, scope: Scope, lines: readonl
   }
   if (site.owner !== null && site.owner.terminatorSpan !== null) {
     const open = site.owner.terminatorSpan.end;
-    const first = directives[0];
+    const first = firstDirective(children);
     const indent = first !== undefined && startsLine(text, first.span.start) ? indentAt(text, first.span.start) : indentAt(text, site.owner.span.start) + indentUnit(text);
     const body = lines.map((l) => eol + indent + l).join('');
     // `server {}` on one line: open it up so the closing brace gets its own line.
-    const closeOnSameLine = site.owner.closeSpan !== null && !/[\r\n]/.test(text.slice(open, site.owner.closeSpan.start)) && directives.length === 0;
+    const closeOnSameLine = site.owner.closeSpan !== null && !/[\r\n]/.test(text.slice(open, site.owner.closeSpan.start)) && first === undefined;
     const tail = closeOnSameLine ? eol + indentAt(text, site.owner.span.start) : '';
     const end = closeOnSameLine && site.owner.closeSpan !== null ? site.owner.closeSpan.start : open;
     return { file: site.file.path, start: open, end, text: body + tail };
@@ -135,6 +147,11 @@ export function insertDirectives(model: ScopeModel, scope: Scope, lines: readonl
   const body = lines.map((l) => l + eol).join('');
   const start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   return { file: site.file.path, start, end: start, text: body };
+}
+
+function firstDirective(children: readonly Node[]): Directive | undefined {
+  for (const child of children) if (child.type === 'directive') return child;
+  return undefined;
 }
 
 /** Replaces argument `index` of a directive, quoting the new value when nginx needs it. */
@@ -190,7 +207,8 @@ export function removeDirective(node: DirectiveNode): Edit {
  * it. For array-like directives use {@link addToList}.
  */
 export function setDirective(model: ScopeModel, scope: Scope, name: string, args: readonly string[], after?: DirectiveNode): Edit[] {
-  const local = model.local(scope, name).filter((n) => n.scope === scope);
+  const named = model.local(scope, name);
+  const local = named.length === 0 ? named : named.filter((n) => n.scope === scope);
   const first = local[0];
   if (first !== undefined) {
     return [replaceArgs(first, args), ...local.slice(1).map(removeDirective)];
