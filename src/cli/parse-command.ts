@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { EntryError, loadConfig } from '../include/index.js';
-import { crossplaneJson, toCrossplane } from '../crossplane/payload.js';
+import { crossplaneJson } from '../crossplane/payload.js';
 import { EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, type CliIo } from './io.js';
 
 export interface ParseCommandOptions {
@@ -45,16 +45,8 @@ export function parseCommand(options: ParseCommandOptions, io: CliIo): number {
   }
   if (st.size === 0) io.stderr(`ngxlint: ${options.file}: file is empty\n`);
   const payloadOptions = { comments: options.includeComments, combine: options.combine, positions: options.positions };
-  let json: string;
-  let status: 'ok' | 'failed';
-  if (options.indent === undefined) {
-    ({ json, status } = crossplaneJson(tree, payloadOptions));
-  } else {
-    const payload = toCrossplane(tree, payloadOptions);
-    json = JSON.stringify(payload, null, options.indent);
-    status = payload.status;
-  }
-  json += '\n';
+  const { json: payload, status } = crossplaneJson(tree, payloadOptions, options.indent);
+  const json = payload + '\n';
   if (options.out !== undefined) io.writeFile(path.resolve(io.cwd, options.out), json);
   else io.stdout(json);
   return status === 'ok' ? EXIT_OK : EXIT_FINDINGS;

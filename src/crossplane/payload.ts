@@ -80,15 +80,15 @@ export function toCrossplane(tree: ConfigTree, options: PayloadOptions = {}): Pa
 }
 
 /**
- * `JSON.stringify(toCrossplane(tree, options))`, written as text directly. For a 7 MB configuration the
- * payload's objects (one per statement and per argument list, all alive until the end) and JSON.stringify's
- * walk over them cost several times more than the text. `--combine` rewrites the statement tree, so it goes
- * through toCrossplane().
+ * `JSON.stringify(toCrossplane(tree, options), null, indent)`, written as text directly when not indented. For
+ * a 7 MB configuration the payload's objects (one per statement and per argument list, all alive until the
+ * end) and JSON.stringify's walk over them cost several times more than the text. `--combine` rewrites the
+ * statement tree and indentation is JSON.stringify's, so those go through toCrossplane().
  */
-export function crossplaneJson(tree: ConfigTree, options: PayloadOptions = {}): { json: string; status: Payload['status'] } {
-  if (options.combine) {
+export function crossplaneJson(tree: ConfigTree, options: PayloadOptions = {}, indent?: number): { json: string; status: Payload['status'] } {
+  if (options.combine || indent !== undefined) {
     const payload = toCrossplane(tree, options);
-    return { json: JSON.stringify(payload), status: payload.status };
+    return { json: JSON.stringify(payload, null, indent), status: payload.status };
   }
   const index = fileIndex(tree);
   const files = [...tree.files.values()].map((file) => ({ file, errors: fileErrors(tree, file) }));
