@@ -8,21 +8,9 @@ const TIMEOUTS: Readonly<Partial<Record<PassKind, readonly [string, string, stri
   (['proxy', 'fastcgi', 'uwsgi', 'scgi', 'grpc'] as const).map((kind) => [kind, [`${kind}_connect_timeout`, `${kind}_send_timeout`, READ_TIMEOUT_DIRECTIVES[kind]]]),
 );
 
-/** One bit per pass kind of TIMEOUTS, for the kinds reported in a location. */
-const KIND_BITS: Readonly<Partial<Record<PassKind, number>>> = Object.fromEntries(Object.keys(TIMEOUTS).map((kind, i) => [kind, 1 << i]));
-
-/** The read timeout's place in a TIMEOUTS entry. */
-const READ = 2;
-
 /** nginx time as the fix writes it: whole seconds when possible, else milliseconds. */
 function formatTime(ms: number): string {
   return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
-}
-
-/** What a fix writes: its directive lines and its title. */
-interface FixText {
-  readonly lines: readonly string[];
-  readonly title: string;
 }
 
 export default defineRule({
@@ -49,44 +37,22 @@ export default defineRule({
     const options = context.options;
     const values = [formatTime(options.connectTimeout), formatTime(options.sendTimeout), formatTime(options.readTimeout)];
 
-    /**
-     * The modules already reported per location, one bit per pass kind (a number, not a Set per location):
-     * one finding per location and module, on its first pass.
-     */
-    const reported = new Map<Scope, number>();
-
-    /**
-     * A fix's text by pass kind, then by the set of timeouts it writes (bit i for TIMEOUTS[kind][i]): the
-     * same few strings for every location, so built once each.
-     */
-    const fixTexts = new Map<PassKind, (FixText | undefined)[]>();
-    const fixText = (kind: PassKind, names: readonly string[], mask: number): FixText => {
-      let byMask = fixTexts.get(kind);
-      if (byMask === undefined) fixTexts.set(kind, (byMask = []));
-      let text = byMask[mask];
-      if (text === undefined) {
-        const lines = names.flatMap((name, i) => ((mask & (1 << i)) === 0 ? [] : [formatDirective(name, [values[i] as string])]));
-        byMask[mask] = text = { lines, title: `write ${lines.map((l) => l.replace(/;$/, '')).join(', ')} in this location` };
-      }
-      return text;
-    };
+    /** The modules already reported per location: one finding per location and module, on its first pass. */
+    const reported = new Map<Scope, Set<PassKind>>();
 
     /**
      * The fix for a pass whose read timeout is at its default: the timeouts at their default in the
      * location, written there. The timeouts are not allowed in `if` and `limit_except`: they go into the
      * enclosing location, after its last simple directive before any nested block.
      */
-    const fixFor = (pass: DirectiveNode, kind: PassKind, names: readonly string[], target: Scope | undefined): Fix | undefined => {
+    const fixFor = (names: readonly string[], target: Scope | undefined): Fix | undefined => {
       if (target === undefined) return undefined;
-      let mask = 0;
-      for (let i = 0; i < names.length; i++) {
-        // At the pass's own level the read timeout was just found at its default.
-        const atDefault = (i === READ && target === pass.scope) || model.effective(target, names[i] as string).origin === 'default';
-        if (atDefault) mask |= 1 << i;
-      }
-      if (mask === 0) return undefined;
-      const text = fixText(kind, names, mask);
-      return { title: text.title, applicability: 'unsafe', edits: [insertDirectives(model, target, text.lines)] };
+      const lines: string[] = [];
+      names.forEach((name, i) => {
+        if (model.effective(target, name).origin === 'default') lines.push(formatDirective(name, [values[i] as string]));
+      });
+      if (lines.length === 0) return undefined;
+      return { title: `write ${lines.map((l) => l.replace(/;$/, '')).join(', ')} in this location`, applicability: 'unsafe', edits: [insertDirectives(model, target, lines)] };
     };
 
     const check = (site: PassSite, listeners: readonly Listener[]): void => {
@@ -94,18 +60,16 @@ export default defineRule({
       if (names === undefined) return;
       const pass: DirectiveNode = site.node;
       const kind: PassKind = site.passKind;
-      const read = names[READ];
+      const read = READ_TIMEOUT_DIRECTIVES[kind];
       if (model.effective(pass.scope, read).origin !== 'default') return;
       if (!model.chainInView(pass.scope)) return;
       // The backend's own limit is known: upstream-timeout-vs-backend-limit compares the two instead.
       if (listeners.length > 0 && largestRequestLimit(matchPass(site, listeners, MATCH_ANY_HOST)) !== undefined) return;
       const target = model.enclosing(pass.scope, 'location');
-      const key = target ?? pass.scope;
-      const kinds = reported.get(key) ?? 0;
-      const bit = KIND_BITS[kind] ?? 0;
-      if ((kinds & bit) !== 0) return;
-      reported.set(key, kinds | bit);
-      context.report({ messageId: 'defaultReadTimeout', data: { pass: pass.name, read }, at: { node: pass }, fix: fixFor(pass, kind, names, target) });
+      const kinds = reported.get(target ?? pass.scope) ?? new Set<PassKind>();
+      if (kinds.has(kind)) return;
+      reported.set(target ?? pass.scope, kinds.add(kind));
+      context.report({ messageId: 'defaultReadTimeout', data: { pass: pass.name, read }, at: { node: pass }, fix: fixFor(names, target) });
     };
 
     return {
