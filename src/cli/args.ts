@@ -1,7 +1,7 @@
 /**
  * The CLI's argument parser: a declarative table of options per command, tokenised by node:util's parseArgs and
- * validated here, plus the help text rendered from the same tables. (It replaced yargs, whose loading cost more
- * than a small lint: startup time is a budget, issue 8.)
+ * validated here, plus the help text rendered from the same tables. (It replaced yargs, whose loading cost ~13 ms
+ * of every start: startup time is a budget, issue 8.)
  *
  * parseArgs runs with `strict: false` and every check is made on its tokens, so that a usage error names the
  * argument as the user wrote it ("Unknown argument: bogus") and `--no-<flag>`, `--flag=false` and repeated
@@ -145,7 +145,7 @@ function tokenize(args: readonly string[], options: OptionTable) {
  * the error, except that unknown options and surplus positionals are named together, as yargs did; `--help`
  * (or a last positional `help`) and `--version` win over any error.
  */
-export function parseCommandArgs(args: readonly string[], spec: CommandSpec): Parsed {
+function parseCommandArgs(args: readonly string[], spec: CommandSpec): Parsed {
   const options: Record<string, ParsedValue> = {};
   for (const [name, option] of Object.entries(spec.options)) {
     options[name] = option.type === 'string' && option.repeatable ? [] : option.default;
@@ -183,22 +183,15 @@ export function parseCommandArgs(args: readonly string[], spec: CommandSpec): Pa
       continue;
     }
     if (option.type === 'boolean') {
-      let value = true;
-      if (given !== undefined) {
-        const word = BOOLEAN_WORDS[given];
-        if (word === undefined) {
-          problem ??= `Option ${token.rawName} takes true or false, not "${given}"`;
-          continue;
-        }
-        value = word;
-      } else {
-        // `--fix false`: a following true or false is the flag's value, as with yargs.
-        const next = tokens[i + 1];
-        if (next?.kind === 'positional' && next.index === token.index + 1 && BOOLEAN_WORDS[next.value] !== undefined) {
-          value = BOOLEAN_WORDS[next.value]!;
-          i++;
-        }
+      // `--fix false`: a following true or false is the flag's value, as with yargs.
+      const next = tokens[i + 1];
+      const following = next?.kind === 'positional' && next.index === token.index + 1 ? BOOLEAN_WORDS[next.value] : undefined;
+      const value = given === undefined ? (following ?? true) : BOOLEAN_WORDS[given];
+      if (value === undefined) {
+        problem ??= `Option ${token.rawName} takes true or false, not "${given}"`;
+        continue;
       }
+      if (given === undefined && following !== undefined) i++;
       if (name === 'help') help = value;
       else if (name === 'version') version = value;
       else options[name] = value;
@@ -245,7 +238,7 @@ function valueProblem(name: string, rawName: string, option: StringOption | Numb
   // parseArgs takes the next argument as the value whatever it is: `--config --quiet` is a forgotten value
   // (a negative number is a value, as is `-` alone).
   if (!inline && value.length > 1 && value.startsWith('-') && !(option.type === 'number' && numeric)) {
-    return `Option ${rawName} needs a value; "${value}" is taken as an option (write ${rawName.startsWith('--') ? `${rawName}=${value}` : `${rawName}${value}`} if it is the value)`;
+    return `Option ${rawName} needs a value; "${value}" looks like an option (write ${rawName.startsWith('--') ? `${rawName}=${value}` : `${rawName}${value}`} if it is the value)`;
   }
   if (option.type === 'number') return numeric ? undefined : `Option ${rawName} expects a number, got "${value}"`;
   if (option.choices !== undefined && !option.choices.includes(value)) {

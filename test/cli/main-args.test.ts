@@ -104,7 +104,7 @@ describe('usage errors exit 2 with a message and a pointer to --help', () => {
     [['-f', 'xml', 'nginx.conf'], `Invalid values:\n  Argument: format, Given: "xml", Choices: ${REPORT_FORMATS.map((f) => `"${f}"`).join(', ')}`],
     [['--max-warnings', 'many'], 'Option --max-warnings expects a number, got "many"'],
     [['--probe-concurrency'], 'Option --probe-concurrency needs a value'],
-    [['-c', '--quiet'], 'Option -c needs a value; "--quiet" is taken as an option (write -c--quiet if it is the value)'],
+    [['-c', '--quiet'], 'Option -c needs a value; "--quiet" looks like an option (write -c--quiet if it is the value)'],
     [['--fix=yes'], 'Option --fix takes true or false, not "yes"'],
     [['--no-prefix'], 'Unknown argument: no-prefix'],
     [['rules', '-f', 'xml'], 'Invalid values:\n  Argument: format, Given: "xml", Choices: "table", "json"'],
