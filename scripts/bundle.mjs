@@ -68,17 +68,29 @@ const lazyStringWidth = {
 
 /**
  * Built-in modules that only some commands use, but that the bundle's modules import at the top: loading them is
- * milliseconds of every start (node:crypto about 3 ms: it serves --fix, SARIF fingerprints and GitHub output). Importers
- * get a stand-in exporting the functions they use, which loads the real module on the first call. A named import
- * missing from the list fails the build (esbuild: "No matching export").
+ * milliseconds of every start (node:crypto about 3 ms: it serves --fix, SARIF fingerprints and GitHub output;
+ * node:tty, node:child_process, node:net and node:dns about 4 ms each, largely for the streams and sockets they
+ * bring: they serve a check of standard input, `nginx -v` and --probe). Importers get a stand-in exporting the
+ * functions they use, which loads the real module on the first call; `[object, functions]` stands in for an
+ * object of functions (`dns.promises.lookup`). A named import missing from the list fails the build (esbuild:
+ * "No matching export").
  */
 const LAZY_BUILTINS = {
   crypto: ['createHash', 'randomBytes', 'randomUUID'],
+  tty: ['isatty'],
+  child_process: ['spawn', 'spawnSync'],
+  net: ['connect', 'isIP'],
+  dns: ['lookup', ['promises', ['lookup']]],
 };
+const lazyBuiltinExport = (entry) =>
+  typeof entry === 'string'
+    ? `export function ${entry}(...args) { return load().${entry}(...args); }`
+    : `export const ${entry[0]} = { ${entry[1].map((name) => `${name}: (...args) => load().${entry[0]}.${name}(...args)`).join(', ')} };`;
+const LAZY_FILTER = new RegExp(`^(node:)?(${Object.keys(LAZY_BUILTINS).join('|')})$`);
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+    build.onResolve({ filter: LAZY_FILTER }, (args) =>
       // The stand-in's own require() is the real module.
       args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
     );
@@ -86,7 +98,7 @@ const lazyBuiltins = {
       contents: [
         'let real;',
         `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
-        ...LAZY_BUILTINS[args.path].map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ...LAZY_BUILTINS[args.path].map(lazyBuiltinExport),
         '',
       ].join('\n'),
       loader: 'js',
