@@ -156,13 +156,25 @@ rmSync(locales, { recursive: true, force: true });
 cpSync(path.join(yargsDir, 'locales'), locales, { recursive: true });
 
 // Strict mode throughout, as the ES modules it is made of had.
-const body = `"use strict";\n${result.outputFiles[0].text}`;
+const body = `"use strict";\n${withPlainBuiltins(result.outputFiles[0].text)}`;
 // esbuild turns every import() of a bundled module into a plain call; one it could not resolve would stay, and
 // fail at run time: vm.Script has no module loader behind it.
 if (/(^|[^\w$.])import\s*\(/m.test(body)) {
   console.error('bundle: the bundle still contains an import() call, which cannot run under vm.Script; make it a static import or a createRequire() call');
   process.exit(1);
 }
+/**
+ * esbuild turns `import * as fs from 'node:fs'` into `__toESM(require("node:fs"), 1)`: a copy of the module with a
+ * getter for each of its exports (over a hundred for node:fs), made at every start for each importing module,
+ * and then called on every `fs.statSync` or `path.join`. The built-in module itself answers the same, except for
+ * the copy's `default` export: a module that uses it (a default import) keeps its copy.
+ */
+function withPlainBuiltins(text) {
+  return text.replace(/(\w+) = __toESM\((require\("node:[\w/]+"\)), 1\)/g, (copy, name, load) =>
+    new RegExp(`[^\\w$.]${name}\\.default\\b`).test(text) ? copy : `${name} = ${load}`,
+  );
+}
+
 const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
 // Replaced atomically: a CLI starting meanwhile (a test, an editor) reads the old bundle or the new one.
 const temp = `${outFile}.${process.pid}.tmp`;
