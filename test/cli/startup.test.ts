@@ -118,6 +118,17 @@ describe('the bundled CLI', () => {
     expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
   });
 
+  it('asks nginx for its version once per command, also when --fix lints again after each pass', () => {
+    const dir = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        location / { proxy_pass http://localhost:8080; }\n    }\n}\n' });
+    dirs.push(dir);
+    const log = path.join(dir, 'calls.log');
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.writeFileSync(path.join(dir, 'bin/nginx'), `#!/bin/sh\necho "$@" >> '${log}'\necho 'nginx version: nginx/1.24.0' >&2\n`, { mode: 0o755 });
+    const r = ngxlint(ROOT, ['--diff', '--unsafe-fixes', 'nginx.conf'], { cwd: dir, bundle: true, env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+    expect(r.stdout).toContain('+++ ');
+    expect(fs.readFileSync(log, 'utf8')).toBe('-v\n');
+  });
+
   it('leaves the built-in modules that a plain lint does not use unloaded (scripts/bundle.mjs, LAZY_BUILTINS)', () => {
     const install = installation();
     const dir = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        location / { proxy_pass http://127.0.0.1:8080; }\n    }\n}\n' });
