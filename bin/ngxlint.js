@@ -89,7 +89,9 @@ function loadBundle() {
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => saveCache(script, cacheFile));
   const bundle = { exports: {} };
   const url = require('node:url').pathToFileURL(BUNDLE).href;
-  script.runInThisContext()(bundle.exports, require('node:module').createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE), url);
+  // The bundle requires built-in modules only (scripts/bundle.mjs checks), which this file's require() loads
+  // as well as one made for the bundle's path would, without loading node:module.
+  script.runInThisContext()(bundle.exports, require, bundle, BUNDLE, path.dirname(BUNDLE), url);
   return bundle.exports;
 }
 

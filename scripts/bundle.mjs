@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -81,6 +81,8 @@ const LAZY_BUILTINS = {
   child_process: ['spawn', 'spawnSync'],
   net: ['connect', 'isIP'],
   dns: ['lookup', ['promises', ['lookup']]],
+  // createRequire loads YAML configurations; node:module itself brings in the ES module loader.
+  module: ['createRequire'],
 };
 const lazyBuiltinExport = (entry) =>
   typeof entry === 'string'
@@ -175,6 +177,12 @@ function withPlainBuiltins(text) {
   );
 }
 
+// The loader hands the bundle its own require(), which answers alike only for built-in modules.
+const required = [...new Set([...body.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))].filter((id) => !isBuiltin(id));
+if (required.length > 0) {
+  console.error(`bundle: the bundle requires modules that are not built in: ${required.join(', ')}`);
+  process.exit(1);
+}
 const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);
 // Replaced atomically: a CLI starting meanwhile (a test, an editor) reads the old bundle or the new one.
 const temp = `${outFile}.${process.pid}.tmp`;
