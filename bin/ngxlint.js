@@ -4,25 +4,45 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-// A reader that stops early (`ngxlint parse x | head`) is not an error.
-process.stdout.on('error', (e) => {
-  if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw e;
-});
-
 const BUNDLE = path.join(__dirname, '../dist/src/cli/main.bundle.cjs');
 const COMPILED = path.join(__dirname, '../dist/src/cli/main.js');
 
 // `--version` answers without loading the CLI, so that it stays fast.
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
-  process.stdout.write(JSON.parse(fs.readFileSync(path.join(__dirname, '../package.json'), 'utf8')).version + '\n');
+  writeVersion(JSON.parse(fs.readFileSync(path.join(__dirname, '../package.json'), 'utf8')).version + '\n');
 } else {
+  watchStdout();
   (bundleIsCurrent() ? Promise.resolve(loadBundle()) : import(require('node:url').pathToFileURL(COMPILED).href))
     .then(({ run }) => run(args))
     .then((code) => {
       process.exitCode = code;
     });
+}
+
+/** A reader that stops early (`ngxlint parse x | head`) is not an error. */
+function watchStdout() {
+  process.stdout.on('error', (e) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
+
+/**
+ * Writes straight to descriptor 1: process.stdout would load Node's stream modules (milliseconds) for one
+ * line. Whatever writeSync cannot do (a closed or non-blocking descriptor) is left to process.stdout, as before.
+ */
+function writeVersion(text) {
+  let written = 0;
+  try {
+    written = fs.writeSync(1, text);
+  } catch (e) {
+    if (e.code === 'EPIPE') return;
+  }
+  if (written < Buffer.byteLength(text)) {
+    watchStdout();
+    process.stdout.write(Buffer.from(text).subarray(written));
+  }
 }
 
 /**
@@ -69,7 +89,9 @@ function loadBundle() {
   if (cacheFile && (cachedData === undefined || script.cachedDataRejected)) process.once('exit', () => saveCache(script, cacheFile));
   const bundle = { exports: {} };
   const url = require('node:url').pathToFileURL(BUNDLE).href;
-  script.runInThisContext()(bundle.exports, require('node:module').createRequire(BUNDLE), bundle, BUNDLE, path.dirname(BUNDLE), url);
+  // The bundle requires built-in modules only (scripts/bundle.mjs checks), which this file's require() loads
+  // as well as one made for the bundle's path would, without loading node:module.
+  script.runInThisContext()(bundle.exports, require, bundle, BUNDLE, path.dirname(BUNDLE), url);
   return bundle.exports;
 }
 

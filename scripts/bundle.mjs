@@ -18,7 +18,7 @@
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { createRequire, isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -68,17 +68,31 @@ const lazyStringWidth = {
 
 /**
  * Built-in modules that only some commands use, but that the bundle's modules import at the top: loading them is
- * milliseconds of every start (node:crypto about 3 ms: it serves --fix, SARIF fingerprints and GitHub output). Importers
- * get a stand-in exporting the functions they use, which loads the real module on the first call. A named import
- * missing from the list fails the build (esbuild: "No matching export").
+ * milliseconds of every start (node:crypto about 3 ms: it serves --fix, SARIF fingerprints and GitHub output;
+ * node:tty, node:child_process, node:net and node:dns about 4 ms each, largely for the streams and sockets they
+ * bring: they serve a check of standard input, `nginx -v` and --probe). Importers get a stand-in exporting the
+ * functions they use, which loads the real module on the first call; `[object, functions]` stands in for an
+ * object of functions (`dns.promises.lookup`). A named import missing from the list fails the build (esbuild:
+ * "No matching export").
  */
 const LAZY_BUILTINS = {
   crypto: ['createHash', 'randomBytes', 'randomUUID'],
+  tty: ['isatty'],
+  child_process: ['spawn', 'spawnSync'],
+  net: ['connect', 'isIP'],
+  dns: ['lookup', ['promises', ['lookup']]],
+  // createRequire loads YAML configurations; node:module itself brings in the ES module loader.
+  module: ['createRequire'],
 };
+const lazyBuiltinExport = (entry) =>
+  typeof entry === 'string'
+    ? `export function ${entry}(...args) { return load().${entry}(...args); }`
+    : `export const ${entry[0]} = { ${entry[1].map((name) => `${name}: (...args) => load().${entry[0]}.${name}(...args)`).join(', ')} };`;
+const LAZY_FILTER = new RegExp(`^(node:)?(${Object.keys(LAZY_BUILTINS).join('|')})$`);
 const lazyBuiltins = {
   name: 'lazy-builtins',
   setup(build) {
-    build.onResolve({ filter: /^(node:)?crypto$/ }, (args) =>
+    build.onResolve({ filter: LAZY_FILTER }, (args) =>
       // The stand-in's own require() is the real module.
       args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
     );
@@ -86,7 +100,7 @@ const lazyBuiltins = {
       contents: [
         'let real;',
         `const load = () => (real ??= require(${JSON.stringify(`node:${args.path}`)}));`,
-        ...LAZY_BUILTINS[args.path].map((name) => `export function ${name}(...args) { return load().${name}(...args); }`),
+        ...LAZY_BUILTINS[args.path].map(lazyBuiltinExport),
         '',
       ].join('\n'),
       loader: 'js',
@@ -144,11 +158,29 @@ rmSync(locales, { recursive: true, force: true });
 cpSync(path.join(yargsDir, 'locales'), locales, { recursive: true });
 
 // Strict mode throughout, as the ES modules it is made of had.
-const body = `"use strict";\n${result.outputFiles[0].text}`;
+const body = `"use strict";\n${withPlainBuiltins(result.outputFiles[0].text)}`;
 // esbuild turns every import() of a bundled module into a plain call; one it could not resolve would stay, and
 // fail at run time: vm.Script has no module loader behind it.
 if (/(^|[^\w$.])import\s*\(/m.test(body)) {
   console.error('bundle: the bundle still contains an import() call, which cannot run under vm.Script; make it a static import or a createRequire() call');
+  process.exit(1);
+}
+/**
+ * esbuild turns `import * as fs from 'node:fs'` into `__toESM(require("node:fs"), 1)`: a copy of the module with a
+ * getter for each of its exports (over a hundred for node:fs), made at every start for each importing module,
+ * and then called on every `fs.statSync` or `path.join`. The built-in module itself answers the same, except for
+ * the copy's `default` export: a module that uses it (a default import) keeps its copy.
+ */
+function withPlainBuiltins(text) {
+  return text.replace(/(\w+) = __toESM\((require\("node:[\w/]+"\)), 1\)/g, (copy, name, load) =>
+    new RegExp(`[^\\w$.]${name}\\.default\\b`).test(text) ? copy : `${name} = ${load}`,
+  );
+}
+
+// The loader hands the bundle its own require(), which answers alike only for built-in modules.
+const required = [...new Set([...body.matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]))].filter((id) => !isBuiltin(id));
+if (required.length > 0) {
+  console.error(`bundle: the bundle requires modules that are not built in: ${required.join(', ')}`);
   process.exit(1);
 }
 const hash = createHash('sha256').update(body).digest('hex').slice(0, 16);

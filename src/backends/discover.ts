@@ -161,7 +161,7 @@ export function loadBackends(options: DiscoverOptions): BackendInventory {
   const scanRoot = (root: string): void => {
     for (const pattern of ROOT_PATTERNS) {
       const abs = path.join(root, pattern);
-      const matches = hasGlobMagic(abs) ? globOrProblem(abs, abs) : host.stat(abs)?.kind === 'file' ? [abs] : [];
+      const matches = !hasGlobMagic(abs) ? (host.stat(abs)?.kind === 'file' ? [abs] : []) : cannotMatch(host, abs) ? [] : globOrProblem(abs, abs);
       for (const m of matches) if (host.stat(m)?.kind === 'file') read(m, false);
     }
   };
@@ -180,6 +180,17 @@ export function loadBackends(options: DiscoverOptions): BackendInventory {
     }
   }
   return { listeners, services, units, groups, filesRead, problems };
+}
+
+/**
+ * True when the directory that holds a glob's first wildcard is missing, so that nothing can match. The glob
+ * reads every directory from `/` down, and the directories around a project's nginx.conf (/tmp, a home) can
+ * hold hundreds of entries, while the standard locations are usually absent there: one stat says so.
+ */
+function cannotMatch(host: Host, pattern: string): boolean {
+  const literal = pattern.slice(0, pattern.lastIndexOf('/', pattern.search(/[*?[]/)));
+  // A backslash escapes the next character for the glob, not for stat.
+  return literal !== '' && !literal.includes('\\') && host.stat(literal)?.kind !== 'directory';
 }
 
 export const EMPTY_INVENTORY: BackendInventory = { listeners: [], services: [], groups: new Map(), filesRead: [], problems: [] };

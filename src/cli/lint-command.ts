@@ -7,7 +7,7 @@ import type { FixMode } from './fix-command.js';
 import type { AnyRule } from '../engine/rule.js';
 import type { RuleLevel } from '../engine/types.js';
 import { formatFindings, formatGithub, type ReportContext, type ReportFormat } from '../report/index.js';
-import { NginxVersion, parseTime } from '../model/index.js';
+import { detectInstalledVersion, NginxVersion, parseTime } from '../model/index.js';
 import { DEFAULT_PROBE_CONCURRENCY, DEFAULT_PROBE_TIMEOUT_MS, defaultDeadlineMs, probe, readHostState, type ProbeResult, type UnprobedPass } from '../probe/index.js';
 import { BackendFileError } from '../backends/index.js';
 import { expandInputs } from './inputs.js';
@@ -142,6 +142,7 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
     rules,
     prefix: options.prefix === undefined ? undefined : path.resolve(io.cwd, options.prefix),
     nginxVersion: options.nginxVersion,
+    detectVersion: once(detectInstalledVersion),
     inlineConfig: options.inlineConfig,
     reportUnusedDisableDirectives: options.reportUnusedDisableDirectives,
     backends: {
@@ -213,6 +214,19 @@ export async function lintCommand(options: LintCommandOptions, rules: readonly A
     return EXIT_FINDINGS;
   }
   return EXIT_OK;
+}
+
+/** `f`, called on the first call only; later calls answer what it returned. */
+function once<T>(f: () => T): () => T {
+  let done = false;
+  let value: T;
+  return () => {
+    if (!done) {
+      value = f();
+      done = true;
+    }
+    return value;
+  };
 }
 
 /**

@@ -28,6 +28,12 @@ export interface LintRequest {
   readonly prefix?: string | undefined;
   /** `--nginx-version`. */
   readonly nginxVersion?: string | undefined;
+  /**
+   * Finds the installed nginx's version when neither `nginxVersion` nor the config gives one and a rule asks:
+   * `nginx -v` (detectInstalledVersion) by default. The lint command passes one that runs it once for all the
+   * lints of a command (--fix lints again after each pass).
+   */
+  readonly detectVersion?: () => NginxVersion | undefined;
   /** Honour `# ngxlint-disable` comments (false with --no-inline-config). */
   readonly inlineConfig?: boolean;
   readonly reportUnusedDisableDirectives?: boolean;
@@ -87,7 +93,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
     if (setting !== undefined) enabled.push({ rule, severity: setting.severity, options: setting.options });
   }
   let version: NginxVersion | undefined;
-  const getVersion = (): NginxVersion => (version ??= targetVersion(request.nginxVersion, config.nginxVersion));
+  const getVersion = (): NginxVersion => (version ??= targetVersion(request.nginxVersion, config.nginxVersion, request.detectVersion));
   const extraDirectives = new Set(config.directives);
   let inventory: BackendInventory | undefined;
   /** Read once, on first use by a rule; an unreadable explicit file throws BackendFileError (exit 2). */

@@ -12,7 +12,8 @@
  * then at `../../../src/model/` — which is where it is from `dist/src/model/directives.js`. It is read
  * with `fs.readFileSync` rather than a JSON import so that (a) the same code works from both places and
  * (b) nothing is read or parsed until the first lookup: loading this module costs nothing, which keeps
- * CLI startup fast for commands that never consult the table.
+ * CLI startup fast for commands that never consult the table. Even then only the lines of the directives
+ * looked up are parsed (see {@link indexLines}).
  */
 
 import { existsSync, readFileSync } from 'node:fs';
@@ -217,23 +218,81 @@ function buildSpec(name: string, raws: readonly RawVariant[]): DirectiveSpec {
 }
 
 /**
- * The parsed JSON, with each spec built on its first lookup: a lint consults a few dozen of the ~800
- * directives, and building them all cost more than the rest of a small lint.
+ * The table, with each spec built on its first lookup: a lint consults a few dozen of the ~800 directives, and
+ * building them all cost more than the rest of a small lint.
  */
 interface Table {
-  readonly source: string;
-  readonly raw: Readonly<Record<string, readonly RawVariant[]>>;
+  /** The variants of `name` as the JSON has them; undefined when the table does not know it. */
+  readonly raw: (name: string) => readonly RawVariant[] | undefined;
+  readonly names: () => readonly string[];
+  readonly source: () => string;
   readonly specs: Map<string, DirectiveSpec | null>;
-  readonly names: readonly string[];
 }
 
 let table: Table | null = null;
 
 function load(): Table {
   if (table) return table;
-  const raw = JSON.parse(readFileSync(locateTable(), 'utf8')) as RawTable;
-  table = { source: raw.source, raw: raw.directives, specs: new Map(), names: Object.keys(raw.directives).sort() };
+  const text = readFileSync(locateTable(), 'utf8');
+  const lines = indexLines(text);
+  table = lines === undefined ? parsedTable(JSON.parse(text) as RawTable) : lineTable(text, lines);
   return table;
+}
+
+function parsedTable(json: RawTable): Table {
+  const names = Object.keys(json.directives).sort();
+  return {
+    raw: (name) => (Object.hasOwn(json.directives, name) ? json.directives[name] : undefined),
+    names: () => names,
+    source: () => json.source,
+    specs: new Map(),
+  };
+}
+
+/**
+ * The table read line by line: JSON.parse of all of its 130 KB took a few milliseconds of every start, more
+ * than finding the lines and parsing the few dozen a lint asks for.
+ */
+function lineTable(text: string, lines: ReadonlyMap<string, readonly [number, number]>): Table {
+  let names: readonly string[] | undefined;
+  return {
+    raw: (name) => {
+      const at = lines.get(name);
+      return at === undefined ? undefined : (JSON.parse(text.slice(at[0], at[1])) as RawVariant[]);
+    },
+    names: () => (names ??= [...lines.keys()].sort()),
+    source: () => (JSON.parse(text) as RawTable).source,
+    specs: new Map(),
+  };
+}
+
+const DIRECTIVES_OPEN = '\n  "directives": {\n';
+const DIRECTIVES_CLOSE = '  }\n}\n';
+const LINE_START = '    "';
+
+/**
+ * Where each directive's variants are in the JSON text, which scripts/build-directives.mjs writes one directive
+ * per line below `"directives": {` (`    "name": [...],`; test/model/directives.test.ts checks the file is its
+ * output); undefined when the text is laid out otherwise, and then it is parsed whole. Exported for tests.
+ */
+export function indexLines(text: string): Map<string, [number, number]> | undefined {
+  const open = text.indexOf(DIRECTIVES_OPEN);
+  if (open === -1) return undefined;
+  const lines = new Map<string, [number, number]>();
+  let line = open + DIRECTIVES_OPEN.length;
+  while (text.startsWith(LINE_START, line)) {
+    const eol = text.indexOf('\n', line);
+    const colon = text.indexOf('": [', line);
+    if (eol === -1 || colon === -1 || colon > eol) return undefined;
+    const name = text.slice(line + LINE_START.length, colon);
+    // A name with an escape or a quote in it reads differently as JSON.
+    if (name.includes('\\') || name.includes('"')) return undefined;
+    const end = text.charCodeAt(eol - 1) === 0x2c /* , */ ? eol - 1 : eol;
+    if (text.charCodeAt(end - 1) !== 0x5d /* ] */) return undefined;
+    lines.set(name, [colon + 3, end]);
+    line = eol + 1;
+  }
+  return text.slice(line) === DIRECTIVES_CLOSE ? lines : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -245,7 +304,8 @@ export function getDirective(name: string): DirectiveSpec | undefined {
   let spec = specs.get(name);
   if (spec === undefined) {
     // Unknown names are remembered too (as null): map and types blocks hold thousands of them.
-    spec = Object.hasOwn(raw, name) ? buildSpec(name, raw[name] as readonly RawVariant[]) : null;
+    const variants = raw(name);
+    spec = variants === undefined ? null : buildSpec(name, variants);
     specs.set(name, spec);
   }
   return spec ?? undefined;
@@ -253,12 +313,12 @@ export function getDirective(name: string): DirectiveSpec | undefined {
 
 /** Every directive name, sorted. */
 export function allDirectiveNames(): readonly string[] {
-  return load().names;
+  return load().names();
 }
 
 /** Where the table came from, e.g. `@nginx/reference-lib@1.1.41`. */
 export function directiveTableSource(): string {
-  return load().source;
+  return load().source();
 }
 
 /** Whether the table has been read yet (it is read on the first lookup, not on import). */

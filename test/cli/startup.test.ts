@@ -111,6 +111,42 @@ describe('the bundled CLI', () => {
     const version = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
     expect(ngxlint(install, ['--version'], { cwd: install, bundle: true })).toEqual({ status: 0, stdout: `${version}\n`, stderr: '' });
   });
+
+  it('answers --version quietly when standard output is closed, as before it wrote to the descriptor itself', () => {
+    const r = spawnSync('/bin/sh', ['-c', `"${process.execPath}" "${path.join(ROOT, 'bin/ngxlint.js')}" --version >&-`], { encoding: 'utf8', timeout: 60_000 });
+    expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: '' });
+  });
+
+  it('asks nginx for its version once per command, also when --fix lints again after each pass', () => {
+    const dir = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        location / { proxy_pass http://localhost:8080; }\n    }\n}\n' });
+    dirs.push(dir);
+    const log = path.join(dir, 'calls.log');
+    fs.mkdirSync(path.join(dir, 'bin'));
+    fs.writeFileSync(path.join(dir, 'bin/nginx'), `#!/bin/sh\necho "$@" >> '${log}'\necho 'nginx version: nginx/1.24.0' >&2\n`, { mode: 0o755 });
+    const r = ngxlint(ROOT, ['--diff', '--unsafe-fixes', 'nginx.conf'], { cwd: dir, bundle: true, env: { PATH: `${path.join(dir, 'bin')}:${process.env.PATH ?? ''}` } });
+    expect(r.stdout).toContain('+++ ');
+    expect(fs.readFileSync(log, 'utf8')).toBe('-v\n');
+  });
+
+  it('leaves the built-in modules that a plain lint does not use unloaded (scripts/bundle.mjs, LAZY_BUILTINS)', () => {
+    const install = installation();
+    const dir = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        location / { proxy_pass http://127.0.0.1:8080; }\n    }\n}\n' });
+    dirs.push(dir);
+    const report = path.join(dir, 'modules.json');
+    fs.writeFileSync(path.join(dir, 'modules.cjs'), `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)));\n`);
+    // Output to files: a pipe on stdout or stderr would bring node:net in by itself.
+    const out = fs.openSync(path.join(dir, 'out.txt'), 'w');
+    const r = spawnSync(process.execPath, ['-r', path.join(dir, 'modules.cjs'), path.join(install, 'bin/ngxlint.js'), '--nginx-version', '1.26.0', 'nginx.conf'], {
+      cwd: dir,
+      env: { ...process.env, NO_COLOR: '1', NGXLINT_NO_BUNDLE: '' },
+      stdio: ['ignore', out, out],
+      timeout: 60_000,
+    });
+    fs.closeSync(out);
+    expect(r.status, fs.readFileSync(path.join(dir, 'out.txt'), 'utf8')).toBeLessThan(2);
+    const loaded = (JSON.parse(fs.readFileSync(report, 'utf8')) as string[]).filter((m) => m.startsWith('NativeModule ')).map((m) => m.slice('NativeModule '.length));
+    expect(loaded.filter((m) => ['net', 'tty', 'dns', 'child_process', 'crypto'].includes(m))).toEqual([]);
+  });
 });
 
 describe('bin/ngxlint.js picks', () => {
