@@ -17,8 +17,8 @@
 // module that uses `import.meta` must sit one directory below dist/src/, which the build checks.
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire, isBuiltin } from 'node:module';
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -34,37 +34,6 @@ if (!existsSync(entry)) {
   console.error(`bundle: ${path.relative(root, entry)} not found; run tsc first (npm run build)`);
   process.exit(1);
 }
-
-/**
- * string-width (yargs, cliui and wrap-ansi each bring a copy) creates an Intl.Segmenter when it is loaded, and
- * its first call compiles Unicode property regexes: tens of milliseconds, paid by every command that is not the
- * default one, because yargs renders their help up front in case it is needed. Importers get a stand-in that
- * answers for printable ASCII, where every copy returns the length (test/cli/startup.test.ts checks that), and
- * loads the real module on the first other string.
- */
-const lazyStringWidth = {
-  name: 'lazy-string-width',
-  setup(build) {
-    build.onResolve({ filter: /^string-width$/ }, async (args) => {
-      if (args.pluginData === 'real') return undefined;
-      const real = await build.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: 'real' });
-      return real.errors.length > 0 ? { errors: real.errors } : { path: real.path, namespace: 'lazy-string-width' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
-      contents: [
-        'let real;',
-        'export default function stringWidth(string, options) {',
-        '  if (typeof string === "string" && /^[\\x20-\\x7e]*$/.test(string)) return string.length;',
-        `  real ??= require(${JSON.stringify(args.path)}).default;`,
-        '  return real(string, options);',
-        '}',
-        '',
-      ].join('\n'),
-      resolveDir: path.dirname(args.path),
-      loader: 'js',
-    }));
-  },
-};
 
 /**
  * Built-in modules that only some commands use, but that the bundle's modules import at the top: loading them is
@@ -119,22 +88,16 @@ const result = await esbuild.build({
   metafile: true,
   logLevel: 'warning',
   define: { 'import.meta.url': META_URL },
-  plugins: [lazyStringWidth, lazyBuiltins],
+  plugins: [lazyBuiltins],
   legalComments: 'none',
 });
 
 // In the bundle, import.meta.url is the bundle's URL. That is right for module resolution (createRequire) and
-// for paths relative to a module one directory below dist/src/, like the bundle; anything else must be vetted.
-const VETTED = [
-  /node_modules\/yargs-parser\/build\/lib\/index\.js$/, // createRequire
-  /node_modules\/yargs\/lib\/platform-shims\/esm\.mjs$/, // its locales: copied below
-  /node_modules\/yargs\/build\/lib\/utils\/apply-extends\.js$/, // import.meta.resolve: yargs .config() "extends", unused
-];
+// for paths relative to a module one directory below dist/src/, like the bundle; anything else fails the build.
 const RELATIVE_TO_MODULE = /new URL\([^;]*import\.meta\.url|fileURLToPath\(import\.meta\.url\)|import\.meta\.(?!url\b)/;
 const unvetted = Object.keys(result.metafile.inputs)
-  .filter((input) => !input.startsWith('lazy-string-width:') && !input.startsWith('lazy-builtin:'))
+  .filter((input) => !input.startsWith('lazy-builtin:'))
   .map((input) => input.split(path.sep).join('/'))
-  .filter((file) => !VETTED.some((ok) => ok.test(file)))
   .filter((file) => {
     const text = readFileSync(path.join(root, file), 'utf8');
     if (!text.includes('import.meta')) return false;
@@ -144,18 +107,6 @@ if (unvetted.length > 0) {
   console.error(`bundle: these modules use import.meta in a way the bundle (${path.relative(root, outFile)}) would change:\n  ${unvetted.join('\n  ')}`);
   process.exit(1);
 }
-
-// yargs reads its message translations (used under e.g. LANG=de_DE) from `../../../locales` relative to its
-// shim's file, which in the bundle is dist/src/cli/main.bundle.cjs: dist/locales gets a copy of them.
-const yargsDir = path.dirname(createRequire(import.meta.url).resolve('yargs/package.json'));
-const shim = readFileSync(path.join(yargsDir, 'lib/platform-shims/esm.mjs'), 'utf8');
-if (!shim.includes("const __dirname = fileURLToPath(import.meta.url);") || !shim.includes("resolve(__dirname, '../../../locales')")) {
-  console.error('bundle: yargs no longer finds its locales at ../../../locales from its shim; update the locales copy in scripts/bundle.mjs');
-  process.exit(1);
-}
-const locales = path.join(root, 'dist/locales');
-rmSync(locales, { recursive: true, force: true });
-cpSync(path.join(yargsDir, 'locales'), locales, { recursive: true });
 
 // Strict mode throughout, as the ES modules it is made of had.
 const body = `"use strict";\n${withPlainBuiltins(result.outputFiles[0].text)}`;
