@@ -162,6 +162,28 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
     }
   };
 
+  /** The tree's files by real path, built when a snippet is not in a tree under the name it was given. */
+  const realPaths = new Map<ConfigTree, Map<string, string>>();
+  /**
+   * The name under which `tree` includes `file`: that name, or another one for the same file, such as the
+   * `sites-enabled/shop` symlink of `sites-available/shop`.
+   */
+  const nameInTree = (tree: ConfigTree, file: string): string | undefined => {
+    if (tree.files.has(file)) return file;
+    if (host.realpath === undefined) return undefined;
+    const real = host.realpath(file);
+    if (real === undefined) return undefined;
+    let byReal = realPaths.get(tree);
+    if (byReal === undefined) {
+      realPaths.set(tree, (byReal = new Map()));
+      for (const name of tree.files.keys()) {
+        const r = host.realpath(name);
+        if (r !== undefined && !byReal.has(r)) byReal.set(r, name);
+      }
+    }
+    return byReal.get(real);
+  };
+
   /** A main nginx.conf in the snippet's directory or above that includes it. */
   const findMain = (snippet: string): ConfigTree | undefined => {
     let dir = path.dirname(snippet);
@@ -173,7 +195,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
           tree = load(candidate, prefix) ?? null;
           mainCache.set(candidate, tree);
         }
-        if (tree !== null && tree.files.has(snippet)) return tree;
+        if (tree !== null && nameInTree(tree, snippet) !== undefined) return tree;
       }
       const parent = path.dirname(dir);
       if (parent === dir) break;
@@ -202,8 +224,9 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
     if (main !== undefined) {
       const key = `${main.entry}#snippets`;
       if (!lintedTrees.has(main.entry) && !lintedTrees.has(key)) {
-        // Lint the whole main tree once; report only what concerns the files that were asked for.
-        const asked = new Set(request.files);
+        // Lint the whole main tree once; report only what concerns the files that were asked for, under the
+        // names the tree includes them by (a fix then edits the file the symlink points to, see writeFileAtomic).
+        const asked = new Set(request.files.map((f) => nameInTree(main, f) ?? f));
         run(main, 'main', (f) => asked.has(f.file));
         lintedTrees.add(key);
       }

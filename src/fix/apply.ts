@@ -93,6 +93,7 @@ function snapshotHost(base: Host): { readonly host: Host; readonly bytes: Readon
     stat: (p) => base.stat(p),
     glob: (pattern) => base.glob(pattern),
     resolve: (...segments) => base.resolve(...segments),
+    ...(base.realpath !== undefined ? { realpath: (p: string) => base.realpath?.(p) } : {}),
   };
   return { host, bytes };
 }

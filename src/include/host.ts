@@ -45,6 +45,11 @@ export interface Host {
   glob(pattern: string): string[];
   /** Absolute form of a path. */
   resolve(...segments: string[]): string;
+  /**
+   * The path with every symlink resolved, to tell that two names are one file (`sites-enabled/shop` and the
+   * `sites-available/shop` it links to); undefined when it cannot be resolved. Hosts without symlinks omit it.
+   */
+  realpath?(filePath: string): string | undefined;
 }
 
 const ERRNO_TEXT: Record<string, string> = {
@@ -107,6 +112,13 @@ export function createNodeHost(): Host {
       });
     },
     resolve: (...segments) => path.resolve(...segments),
+    realpath(filePath) {
+      try {
+        return fs.realpathSync(filePath);
+      } catch {
+        return undefined;
+      }
+    },
   };
 }
 
@@ -271,5 +283,6 @@ export function overlayHost(base: Host, files: ReadonlyMap<string, Uint8Array | 
     stat: (p) => (mine(p) ? memory.stat(p) : base.stat(p)),
     glob: (pattern) => [...new Set([...base.glob(pattern), ...memory.glob(pattern)])].sort(),
     resolve: base.resolve,
+    ...(base.realpath !== undefined ? { realpath: (p: string) => base.realpath?.(p) ?? (mine(p) ? path.resolve(p) : undefined) } : {}),
   };
 }

@@ -58,11 +58,24 @@ describe('snippets passed by pre-commit', () => {
     expect(r.stdout).toContain('static-dns-upstream');
   });
 
-  // Fails today: the main tree records the file under its sites-enabled/ path, so the sites-available/ path
-  // pre-commit passes (it skips symlinks) is not found in it and is linted out of context.
-  it.fails('a site enabled through a sites-enabled/ symlink is checked inside the main nginx.conf', async () => {
+  it('a site enabled through a sites-enabled/ symlink is checked inside the main nginx.conf', async () => {
     const cwd = repo({ ...NGINX_REPO, 'nginx/sites-available/shop': USES_APP });
     const r = await runCli(['nginx/sites-available/shop'], { cwd });
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
+  });
+
+  it('a finding in a symlinked site is reported under the name nginx includes it by, and --fix edits the file the link points to', async () => {
+    const broken = USES_APP.replace('proxy_pass http://app;', 'proxy_pass http://unix:/run/app.sock/app/;');
+    const cwd = repo({ ...NGINX_REPO, 'nginx/sites-available/shop': broken });
+    const lintRun = await runCli(['-f', 'json', 'nginx/sites-available/shop'], { cwd });
+    const results = JSON.parse(lintRun.stdout) as { filePath: string; messages: { ruleId: string; line: number }[] }[];
+    const findings = results.flatMap((f) => f.messages.map((m) => `${f.filePath.slice(cwd.length + 1)}:${m.line} ${m.ruleId}`));
+    expect(findings).toEqual(['nginx/sites-enabled/shop:4 unix-socket-uri-missing-colon']);
+    expect(lintRun.stderr).not.toContain('no main nginx.conf');
+
+    const fixRun = await runCli(['--fix', 'nginx/sites-available/shop'], { cwd });
+    expect(fixRun.code).toBe(0);
+    expect(fs.lstatSync(`${cwd}/nginx/sites-enabled/shop`).isSymbolicLink()).toBe(true);
+    expect(fs.readFileSync(`${cwd}/nginx/sites-available/shop`, 'utf8')).toBe(broken.replace('unix:/run/app.sock/app/;', 'unix:/run/app.sock:/app/;'));
   });
 });
