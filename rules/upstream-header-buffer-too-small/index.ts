@@ -352,12 +352,20 @@ export default defineRule({
       return reason;
     };
 
+    /**
+     * Whether some location may be an `/oauth2` one: a URI that matches OAUTH2_LOCATION has `/oauth2` in an
+     * argument. Without one, no pass needs the walk up its locations.
+     */
+    let oauth2Location: boolean | undefined;
+    const hasOauth2Location = (): boolean => (oauth2Location ??= model.byName('location').some((n) => n.directive.args.some((a) => a.value.includes('/oauth2'))));
+
     /** Why a pass looks like it talks to an SSO/OIDC service, if it does. */
     const ssoReason = (site: PassSite, location: Scope | undefined): string | undefined => {
       // Host names only: a variable (`$oidc_token_endpoint`) says nothing about the response headers, and
       // nginx's own OIDC client talks to the token endpoints, whose tokens come in the body.
       const byName = ssoName(site.target);
       if (byName !== undefined) return byName;
+      if (!hasOauth2Location()) return undefined;
       for (let s: Scope | undefined = location; s !== undefined && s.owner !== null; s = s.parent === null ? undefined : model.enclosing(s.parent, 'location')) {
         const info = locationInfo(s.owner);
         if (info !== undefined && info.modifier !== '~' && info.modifier !== '~*' && OAUTH2_LOCATION.test(info.uri)) return `location ${info.uri}`;

@@ -52,7 +52,8 @@ export default defineRule({
         if (model.effective(target, name).origin === 'default') lines.push(formatDirective(name, [values[i] as string]));
       });
       if (lines.length === 0) return undefined;
-      return { title: `write ${lines.map((l) => l.replace(/;$/, '')).join(', ')} in this location`, applicability: 'unsafe', edits: [insertDirectives(model, target, lines)] };
+      // The title lists the lines without their closing `;`.
+      return { title: `write ${lines.map((l) => l.slice(0, -1)).join(', ')} in this location`, applicability: 'unsafe', edits: [insertDirectives(model, target, lines)] };
     };
 
     const check = (site: PassSite, listeners: readonly Listener[]): void => {

@@ -38,7 +38,9 @@ export function quoteArg(value: string): string {
 
 /** `name arg1 arg2;` */
 export function formatDirective(name: string, args: readonly string[]): string {
-  return [name, ...args.map(quoteArg)].join(' ') + ';';
+  let line = name;
+  for (const arg of args) line += ' ' + quoteArg(arg);
+  return line + ';';
 }
 
 /** Where a scope's text lives: the file and the AST nodes written directly inside it. */
@@ -128,9 +130,11 @@ export function insertDirectives(model: ScopeModel, scope: Scope, lines: readonl
     }
   }
   if (anchor !== undefined) {
-    const indent = startsLine(text, anchor.span.start) ? indentAt(text, anchor.span.start) : indentAt(text, anchor.span.start) + indentUnit(text);
+    // A span is built per read (the parser's getter).
+    const span = anchor.span;
+    const indent = startsLine(text, span.start) ? indentAt(text, span.start) : indentAt(text, span.start) + indentUnit(text);
     const body = lines.map((l) => eol + indent + l).join('');
-    return { file: site.file.path, start: anchor.span.end, end: anchor.span.end, text: body };
+    return { file: site.file.path, start: span.end, end: span.end, text: body };
   }
   if (site.owner !== null && site.owner.terminatorSpan !== null) {
     const open = site.owner.terminatorSpan.end;

@@ -51,11 +51,12 @@ export class UpstreamGraph {
 
   constructor(model: ScopeModel) {
     const upstreams = new Map<string, UpstreamBlock[]>();
+    const params = new ParamsTable();
     for (const node of model.byName('upstream')) {
       if (node.block === null) continue;
       const name = node.directive.args[0]?.value ?? '';
       const family = node.scope.kind === 'stream' ? 'stream' : 'http';
-      const servers = model.local(node.block, 'server').map((s) => upstreamServer(s));
+      const servers = model.local(node.block, 'server').map((s) => upstreamServer(s, params));
       const block: UpstreamBlock = { name, node, family, servers };
       const key = name.toLowerCase();
       const list = upstreams.get(key);
@@ -64,14 +65,26 @@ export class UpstreamGraph {
     }
     this.upstreams = upstreams;
 
+    /**
+     * The parsed URL and target by pass kind and text: configurations repeat a target across locations
+     * (`fastcgi_pass unix:/run/php-fpm.sock` in every PHP location), and both are read-only, so the sites
+     * share them.
+     */
+    const parsedTargets = new Map<PassKind, Map<string, ParsedTarget>>();
     const passes: PassSite[] = [];
     for (const node of model.passNodes()) {
       const passKind = passKindOf(node.name);
       if (passKind === undefined || node.scope.kind === 'stream-server') continue;
       const arg = node.directive.args[0];
       if (arg === undefined) continue;
-      const url = parseUpstreamUrl(arg.value, passKind);
-      const site: PassSite = { node, passKind, url, target: this.resolveTarget(url) };
+      let byText = parsedTargets.get(passKind);
+      if (byText === undefined) parsedTargets.set(passKind, (byText = new Map()));
+      let parsed = byText.get(arg.value);
+      if (parsed === undefined) {
+        const url = parseUpstreamUrl(arg.value, passKind);
+        byText.set(arg.value, (parsed = { url, target: this.resolveTarget(url) }));
+      }
+      const site: PassSite = { node, passKind, url: parsed.url, target: parsed.target };
       passes.push(site);
       if (site.target.kind === 'upstream') {
         const list = this.users.get(site.target.upstream);
@@ -111,17 +124,45 @@ export class UpstreamGraph {
   }
 }
 
-function upstreamServer(node: DirectiveNode): UpstreamServer {
+interface ParsedTarget {
+  readonly url: Result<UpstreamUrl>;
+  readonly target: PassTarget;
+}
+
+function upstreamServer(node: DirectiveNode, params: ParamsTable): UpstreamServer {
   const args = node.directive.args;
   const address = args[0]?.value ?? '';
-  const params = new Map<string, string | true>();
-  for (let i = 1; i < args.length; i++) {
-    const value = (args[i] as Arg).value;
-    const eq = value.indexOf('=');
-    if (eq === -1) params.set(value, true);
-    else params.set(value.slice(0, eq), value.slice(eq + 1));
+  return { node, address, parsed: parseAddress(address, UPSTREAM_ADDRESS), params: params.of(args) };
+}
+
+/**
+ * The parameters of `server` lines, one read-only map per distinct list: most upstreams repeat the same
+ * few (`max_fails=3 fail_timeout=30s`, `backup`, none), so servers share their map.
+ */
+class ParamsTable {
+  private readonly byText = new Map<string, ReadonlyMap<string, string | true>>();
+
+  /** The parameters after the address: `weight=5` -> weight: '5'; flags such as `backup` -> true. */
+  of(args: readonly Arg[]): ReadonlyMap<string, string | true> {
+    // Each value prefixed with its length: values may hold any character, spaces included.
+    let text = '';
+    for (let i = 1; i < args.length; i++) {
+      const value = (args[i] as Arg).value;
+      text += `${value.length}:${value}`;
+    }
+    let params = this.byText.get(text);
+    if (params === undefined) {
+      const map = new Map<string, string | true>();
+      for (let i = 1; i < args.length; i++) {
+        const value = (args[i] as Arg).value;
+        const eq = value.indexOf('=');
+        if (eq === -1) map.set(value, true);
+        else map.set(value.slice(0, eq), value.slice(eq + 1));
+      }
+      this.byText.set(text, (params = map));
+    }
+    return params;
   }
-  return { node, address, parsed: parseAddress(address, UPSTREAM_ADDRESS), params };
 }
 
 const UPSTREAM_ADDRESS = { mode: 'upstream' } as const;

@@ -148,6 +148,29 @@ stream { upstream db { server 127.0.0.1:5432; } server { listen 5433; proxy_pass
     const grpc = g.passes[3]!.target;
     expect(grpc.kind === 'address' && [grpc.host, grpc.port]).toEqual(['10.0.0.9', 50051]);
   });
+
+  it('parses a target text once per pass kind, and keeps parameter lists apart however they are quoted', () => {
+    const m2 = model({
+      '/etc/nginx/nginx.conf': `http {
+  upstream u { server 10.0.0.1:80 "a b"; server 10.0.0.2:80 a b; server 10.0.0.3:80 "a b"; server 10.0.0.4:80; }
+  server {
+    location /a { proxy_pass http://u; }
+    location /b { proxy_pass http://u; }
+    location /c { grpc_pass u; }
+    location /d { uwsgi_pass u; }
+  }
+}
+`,
+    });
+    const g2 = new UpstreamGraph(m2);
+    const [a, b, c, d] = g2.passes;
+    expect(a!.target).toBe(b!.target);
+    expect(a!.target.kind).toBe('upstream');
+    expect(c!.url.ok && c!.url.value.passKind).toBe('grpc');
+    expect(d!.url.ok && d!.url.value.passKind).toBe('uwsgi');
+    const params = g2.find('u')!.servers.map((s) => [...s.params]);
+    expect(params).toEqual([[['a b', true]], [['a', true], ['b', true]], [['a b', true]], []]);
+  });
 });
 
 describe('target version', () => {
