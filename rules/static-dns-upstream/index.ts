@@ -69,12 +69,14 @@ export default defineRule({
   },
   create(context) {
     const model = context.model;
-    const modern = context.version.atLeast('1.27.3');
+    /** Whether the target nginx re-resolves upstream names (`resolve`); asked when a finding needs it. */
+    let modernMemo: boolean | undefined;
+    const modern = (): boolean => (modernMemo ??= context.version.atLeast('1.27.3'));
 
     const what = (h: string): string => (/\.svc(\.cluster\.local)?$|\.cluster\.local$/i.test(h.replace(/\.$/, '')) ? 'Kubernetes service name' : 'cloud load balancer name');
 
     const upstreamTemplate = (host: string, port: string, name: string): string =>
-      modern
+      modern()
         ? `on nginx >= 1.27.3 re-resolve it: "upstream ${name} { zone ${name} 64k; server ${host}${port} resolve; }" with a "resolver" in http or the upstream block`
         : `before nginx 1.27.3 ("resolve" is rejected with invalid parameter "resolve"), put the name in a variable and add a resolver: "resolver <dns> valid=30s; set $${name.replace(/[^\w]/g, '_')} ${host}; proxy_pass http://$${name.replace(/[^\w]/g, '_')}${port};" (a variable changes how the URI is passed: review it)`;
 
@@ -125,13 +127,13 @@ export default defineRule({
               const arg = server.node.directive.args[0];
               if (arg === undefined) continue;
               const related: RelatedDescriptor[] = graph.usersOf(block).slice(0, 3).map((s) => ({ at: { node: s.node }, message: `used by ${s.node.name} here` }));
-              const fix = modern ? resolveFix(block, server.node) : undefined;
+              const fix = modern() ? resolveFix(block, server.node) : undefined;
               context.report({
                 messageId: isVolatile(host) ? 'volatileName' : 'staticName',
                 data: {
                   host,
                   what: what(host),
-                  suggestion: modern
+                  suggestion: modern()
                     ? `on nginx >= 1.27.3 add "resolve" to this server (the upstream needs a "zone", and a "resolver" must be set in http or the upstream block)`
                     : upstreamTemplate(host, server.parsed.value.portExplicit ? `:${server.parsed.value.port}` : '', block.name),
                 },

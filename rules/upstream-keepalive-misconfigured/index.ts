@@ -115,7 +115,6 @@ export default defineRule({
 
     const checkProxy = (site: PassSite, upstream: UpstreamBlock, keepalive: Keepalive): void => {
       const scope = site.node.scope;
-      const modern = isModern();
       const headers = model.effective(scope, 'proxy_set_header').nodes;
       let connectionSet = false;
       for (const n of headers) {
@@ -126,9 +125,9 @@ export default defineRule({
       }
       const versionEff = model.effective(scope, 'proxy_http_version');
       const versionNode = versionEff.nodes[versionEff.nodes.length - 1];
-      const version = versionNode?.directive.args[0]?.value ?? (modern ? '1.1' : '1.0');
+      const version = versionNode?.directive.args[0]?.value ?? (isModern() ? '1.1' : '1.0');
       const badVersion = version === '1.0';
-      const badConnection = !connectionSet && !modern;
+      const badConnection = !connectionSet && !isModern();
       if (!badVersion && !badConnection) return;
       // Only a location whose Connection header is not cleared needs telling apart.
       const websocket = badConnection && headers.some((n) => setsHeader(n, 'upgrade') && (n.directive.args[1]?.value ?? '').includes('$http_upgrade'));
