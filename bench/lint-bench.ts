@@ -13,11 +13,13 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FASTCGI_PARAMS, ONE_LINE_STYLES, generateConfig, generateOneLineConfig, type OneLineStyle } from './generate.js';
-import { kbToMB, nginxTestArgs, nginxVersion, round, timeProcess, type ProcessTiming } from './process.js';
+import { benchEnvironment, kbToMB, nginxTestArgs, nginxVersion, round, timeProcess, type ProcessTiming } from './process.js';
 
 export const TARGET_LINT_SECONDS = 0.5;
 export const TARGET_NGINX_RATIO = 0.25;
 export const TARGET_SCALING = 11;
+/** `ngxlint --version` and the lint of a 1 KB file, whole process (DESIGN.md budgets). */
+export const TARGET_SMALL_SECONDS = 0.15;
 
 export interface LintBenchOptions {
   readonly root: string;
@@ -114,6 +116,10 @@ export interface LintBenchResult {
   readonly oneLine: readonly OneLineResult[];
   readonly version: ProcessTiming;
   readonly small: ProcessTiming;
+  /** `node -e 0`: the part of every figure that is Node's own start. */
+  readonly node: ProcessTiming;
+  /** NODE_START_VARIABLES that were set here and left out of the children's environment. */
+  readonly removedVariables: readonly string[];
   readonly nginxVersion: string | undefined;
 }
 
@@ -136,13 +142,17 @@ export function runLintBench(options: LintBenchOptions): LintBenchResult {
   // ngxlint exits 1 when it finds errors; 2 would be a usage or I/O error.
   const lintStatus = [0, 1];
 
+  const { env, removed: removedVariables } = benchEnvironment();
+
+  log(`node -e 0: ${SMALL_RUNS} runs ...\n`);
+  const node = timeProcess(process.execPath, ['-e', '0'], { cwd: root, warmup: 1, runs: SMALL_RUNS, scratchDir: tmp, env });
   log(`ngxlint --version: ${SMALL_RUNS} runs ...\n`);
-  const version = timeProcess(process.execPath, [cli, '--version'], { cwd: root, warmup: 1, runs: SMALL_RUNS, scratchDir: tmp });
+  const version = timeProcess(process.execPath, [cli, '--version'], { cwd: root, warmup: 1, runs: SMALL_RUNS, scratchDir: tmp, env });
 
   const smallDir = path.join(tmp, 'small');
   const smallFile = writeConfig(smallDir, SMALL_CONFIG);
   log(`ngxlint on 1 KB: ${SMALL_RUNS} runs ...\n`);
-  const small = timeProcess(process.execPath, lintArgs(cli, smallFile), { cwd: root, warmup: 1, runs: SMALL_RUNS, okStatus: lintStatus, scratchDir: tmp });
+  const small = timeProcess(process.execPath, lintArgs(cli, smallFile), { cwd: root, warmup: 1, runs: SMALL_RUNS, okStatus: lintStatus, scratchDir: tmp, env });
 
   const sizes: SizeResult[] = [];
   for (const size of SIZES) {
@@ -151,14 +161,14 @@ export function runLintBench(options: LintBenchOptions): LintBenchResult {
     const file = writeConfig(dir, generateConfig(size.apps, options.seed));
     const bytes = fs.statSync(file).size;
     log(`ngxlint on ${size.label} (${size.apps} apps): ${size.warmup} warm-up + ${size.runs} runs ...\n`);
-    const lint = timeProcess(process.execPath, lintArgs(cli, file), { cwd: root, warmup: size.warmup, runs: size.runs, okStatus: lintStatus, scratchDir: tmp });
+    const lint = timeProcess(process.execPath, lintArgs(cli, file), { cwd: root, warmup: size.warmup, runs: size.runs, okStatus: lintStatus, scratchDir: tmp, env });
     let nginx: ProcessTiming | undefined;
     let nginxSkipped: string | undefined;
     if (options.nginx === undefined) nginxSkipped = 'no nginx binary';
     else if (size.apps > 5000 && !options.nginxLarge) nginxSkipped = 'skipped, it takes minutes (nginx registers upstreams in a list it scans for each one); --nginx-large runs it';
     else {
       log(`nginx -t on ${size.label}: ${size.warmup} warm-up + ${size.runs} runs ...\n`);
-      nginx = timeProcess(options.nginx, nginxTestArgs(dir, file), { cwd: dir, warmup: size.warmup, runs: size.runs, scratchDir: tmp });
+      nginx = timeProcess(options.nginx, nginxTestArgs(dir, file), { cwd: dir, warmup: size.warmup, runs: size.runs, scratchDir: tmp, env });
     }
     sizes.push({ label: size.label, apps: size.apps, bytes, lint, nginx, nginxSkipped });
     fs.rmSync(file, { force: true }); // 70 MB of temporary files do not need to outlive their measurement
@@ -169,11 +179,11 @@ export function runLintBench(options: LintBenchOptions): LintBenchResult {
       const dir = path.join(tmp, `one-line-${style}-${servers}`);
       const file = writeConfig(dir, generateOneLineConfig(servers, style));
       log(`ngxlint on ${servers} one-line servers (${style}): 3 runs ...\n`);
-      const lint = timeProcess(process.execPath, lintArgs(cli, file), { cwd: root, warmup: 0, runs: 3, okStatus: lintStatus, scratchDir: tmp });
+      const lint = timeProcess(process.execPath, lintArgs(cli, file), { cwd: root, warmup: 0, runs: 3, okStatus: lintStatus, scratchDir: tmp, env });
       oneLine.push({ style, servers, bytes: fs.statSync(file).size, lint });
     }
   }
-  return { sizes, oneLine, version, small, nginxVersion: options.nginx === undefined ? undefined : nginxVersion(options.nginx) };
+  return { sizes, oneLine, version, small, node, removedVariables, nginxVersion: options.nginx === undefined ? undefined : nginxVersion(options.nginx) };
 }
 
 export interface LintTarget {
@@ -213,6 +223,9 @@ export function oneLineScaling(result: LintBenchResult): { style: OneLineStyle; 
 
 export function lintTargets(result: LintBenchResult): LintTarget[] {
   const targets: LintTarget[] = [];
+  for (const [name, t] of [['`ngxlint --version`', result.version], ['whole `ngxlint FILE` process on 1 KB', result.small]] as const) {
+    targets.push({ name: `${name} (median wall)`, value: seconds(t.medianWallMs), target: `< ${TARGET_SMALL_SECONDS} s`, pass: t.ok && t.medianWallMs / 1000 < TARGET_SMALL_SECONDS });
+  }
   const m = result.sizes.find((s) => s.apps === 5000);
   if (m !== undefined) {
     targets.push({
@@ -244,6 +257,7 @@ export function formatLintBench(result: LintBenchResult): string[] {
   const cpu = (t: ProcessTiming): string => (t.medianCpuMs === undefined ? 'n/a' : seconds(t.medianCpuMs));
   const status = (t: ProcessTiming): string => (t.ok ? '' : ` FAILED (exit ${t.status}): ${t.stderr.trim().split('\n')[0] ?? ''}`);
   const rows: string[][] = [['', 'size', 'wall (median)', 'CPU (median)', 'peak RSS', 'ngxlint / nginx -t']];
+  rows.push(['node -e 0 (Node alone)', '', seconds(result.node.medianWallMs) + status(result.node), cpu(result.node), mb(result.node.peakRssKB), '']);
   rows.push(['ngxlint --version', '', seconds(result.version.medianWallMs) + status(result.version), cpu(result.version), mb(result.version.peakRssKB), '']);
   rows.push(['ngxlint (lint)', '1 KB', seconds(result.small.medianWallMs) + status(result.small), cpu(result.small), mb(result.small.peakRssKB), '']);
   for (const s of result.sizes) {
@@ -261,6 +275,9 @@ export function formatLintBench(result: LintBenchResult): string[] {
     out.push(`  ${r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ')}`.trimEnd());
     if (i === 0) out.push(`  ${'-'.repeat(widths.reduce((a, b) => a + b + 2, -2))}`);
   });
+  if (result.removedVariables.length > 0) {
+    out.push(`  measured without ${result.removedVariables.join(', ')} (set here; it slows every Node start, see bench/process.ts)`);
+  }
   for (const size of result.sizes) if (size.nginxSkipped !== undefined) out.push(`  nginx -t on ${size.label}: ${size.nginxSkipped}`);
   const s = scaling(result);
   if (s !== undefined) {
@@ -287,8 +304,10 @@ export function lintBenchJson(result: LintBenchResult): unknown {
   });
   const s = scaling(result);
   return {
+    node: timing(result.node),
     version: timing(result.version),
     small: timing(result.small),
+    removedVariables: result.removedVariables,
     nginxVersion: result.nginxVersion ?? null,
     sizes: result.sizes.map((x) => ({
       label: x.label,

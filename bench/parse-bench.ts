@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseSource, walk, type ParseResult } from '../src/parser/index.js';
 import { decode } from '../src/source/index.js';
 import { FASTCGI_PARAMS, generateConfig } from './generate.js';
-import { findExecutable, findRoot, kbToMB, median, round, timeProcess } from './process.js';
+import { benchEnvironment, findExecutable, findRoot, kbToMB, median, round, timeProcess } from './process.js';
 import { formatLintBench, lintBenchJson, lintTargets, runLintBench, type LintBenchResult } from './lint-bench.js';
 
 const TARGET_MBPS = 50;
@@ -176,7 +176,7 @@ function main(): void {
 
     // --- (c) the whole `ngxlint parse` process ---------------------------------------------------
     log(`ngxlint parse: 1 warm-up + ${PROCESS_RUNS} timed runs ...\n`);
-    const cliTiming = timeProcess(process.execPath, [cli, 'parse', configFile], { cwd: root, warmup: 1, runs: PROCESS_RUNS, scratchDir: tmp });
+    const cliTiming = timeProcess(process.execPath, [cli, 'parse', configFile], { cwd: root, warmup: 1, runs: PROCESS_RUNS, scratchDir: tmp, env: benchEnvironment().env });
 
     // --- Part 2: linting, next to nginx -t -------------------------------------------------------
     const nginx = findExecutable(options.nginx, ['/usr/sbin/nginx'], 'nginx');
