@@ -118,7 +118,8 @@ describe('the bundled CLI', () => {
   });
 
   it('asks nginx for its version once per command, also when --fix lints again after each pass', () => {
-    const dir = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    server {\n        listen 80;\n        location / { proxy_pass http://localhost:8080; }\n    }\n}\n' });
+    // A host name in an upstream: static-dns-upstream's advice depends on the version.
+    const dir = tempTree({ 'nginx.conf': 'events {}\nhttp {\n    upstream app { server backend.example.com:8080; }\n    server {\n        listen 80;\n        location / { proxy_pass http://app; }\n    }\n}\n' });
     dirs.push(dir);
     const log = path.join(dir, 'calls.log');
     fs.mkdirSync(path.join(dir, 'bin'));
