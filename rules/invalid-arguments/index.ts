@@ -1,6 +1,8 @@
 import { isTemplateFile, argCountFits, defineRule, parseAddress, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
 import { argumentChecks, isValid, type ArgCheck, type ArgKind, type ValueMessage } from './kinds.js';
 import { REJECTED_AS_DUPLICATE } from './duplicates.js';
+import { listenParameterProblem, upstreamServerProblem, type ListenFamily, type ParameterProblem } from './parameters.js';
+import { conditionProblem } from './conditions.js';
 
 /** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
 const TEMPLATE_ARG = /\{\{|\}\}|\{%|%\}|[$@]\{|<%|%>|%[A-Za-z_][\w.]*%|@[A-Za-z_]\w*@/;
@@ -19,6 +21,14 @@ function terminatorMismatch(variant: DirectiveVariant, terminator: Directive['te
   if (variant.block) return terminator === ';' ? 'noOpening' : undefined;
   return terminator === '{' ? 'notTerminated' : undefined;
 }
+
+/** Variables are evaluated per request and placeholders filled in later: such parameters are not judged. */
+const isDeferred = (param: string): boolean => param.includes('$') || TEMPLATE_ARG.test(param);
+
+const isListenFamily = (family: string): family is ListenFamily => family === 'http' || family === 'stream' || family === 'mail';
+
+/** The balancing methods whose servers take no `backup` (ngx_http_upstream_hash, _ip_hash, _random). */
+const BALANCERS_WITHOUT_BACKUP: ReadonlySet<string> = new Set(['hash', 'ip_hash', 'random']);
 
 /** Blocks up to this many children are scanned for duplicates directly; larger ones through the model's index. */
 const SMALL_BLOCK = 16;
@@ -69,6 +79,16 @@ export default defineRule({
     invalidNumberQuoted: 'invalid number "{{value}}"',
     duplicate: '"{{name}}" directive is duplicate',
     listenAddress: '{{reason}} in "{{address}}" of the "listen" directive',
+    invalidParameter: 'invalid parameter "{{param}}"',
+    theInvalidParameter: 'the invalid "{{param}}" parameter',
+    parameterTooNew: 'invalid parameter "{{param}}": nginx accepts it since {{since}}, the target is {{version}}',
+    invalidParameterValue: 'invalid {{what}} "{{param}}"',
+    invalidIpv6only: 'invalid ipv6only flags "{{flags}}"',
+    invalidSoKeepalive: 'invalid so_keepalive value: "{{value}}"',
+    incompatibleWithUdp: '"listen" directive "{{param}}" parameter is incompatible with "udp"',
+    balancingMethod: 'balancing method does not support parameter "{{param}}"',
+    invalidCondition: 'invalid condition "{{token}}"',
+    unexpectedInCondition: 'unexpected "{{token}}" in condition',
   },
   create(context) {
     const model = context.model;
@@ -123,7 +143,9 @@ export default defineRule({
         return;
       }
 
-      if (name === 'listen') checkListen(node);
+      if (name === 'listen') checkListen(node, variant.family);
+      else if (name === 'server' && (node.scope.kind === 'upstream' || node.scope.kind === 'stream-upstream')) checkUpstreamServer(node);
+      else if (name === 'if') checkCondition(node);
     }
 
     /**
@@ -157,13 +179,82 @@ export default defineRule({
       return problem;
     };
 
-    function checkListen(node: DirectiveNode): void {
-      const arg = node.directive.args[0];
+    /** The address first, then the parameters, as ngx_http_core_listen() reads them. */
+    function checkListen(node: DirectiveNode, family: string): void {
+      const args = node.directive.args;
+      const arg = args[0];
       if (arg === undefined) return;
       const address = arg.value;
       const reason = listenProblem(address);
-      if (reason !== null) context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
+      if (reason !== null) {
+        context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
+        return;
+      }
+      if (args.length < 2 || !isListenFamily(family)) return;
+      const params = args.slice(1).map((a) => a.value);
+      reportParameter(node, 1, listenParameterProblem(family, params, isDeferred, atLeast), family === 'http');
     }
+
+    function checkUpstreamServer(node: DirectiveNode): void {
+      const args = node.directive.args;
+      if (args.length < 2) return;
+      const params = args.slice(1).map((a) => a.value);
+      reportParameter(node, 1, upstreamServerProblem(params, followsBalancerWithoutBackup(node), isDeferred, atLeast), true);
+    }
+
+    /** Whether `hash`, `ip_hash` or `random` comes before the server in its block: they take no `backup` server. */
+    function followsBalancerWithoutBackup(node: DirectiveNode): boolean {
+      for (const other of node.scope.children) {
+        if (other === node) return false;
+        if (BALANCERS_WITHOUT_BACKUP.has(other.name)) return true;
+      }
+      return false;
+    }
+
+    function checkCondition(node: DirectiveNode): void {
+      const args = node.directive.args;
+      // a placeholder may stand for several arguments, or hold the parentheses
+      if (args.some((a) => TEMPLATE_ARG.test(a.value))) return;
+      const problem = conditionProblem(args.map((a) => a.value));
+      const arg = problem === undefined ? undefined : args[problem.index];
+      if (problem === undefined || arg === undefined) return;
+      const messageId = problem.kind === 'invalid' ? 'invalidCondition' : 'unexpectedInCondition';
+      context.report({ messageId, data: { token: problem.token }, at: { node, span: arg.span } });
+    }
+
+    /** Reports a parameter problem on its argument (`offset`: the index of the first parameter among the arguments). */
+    function reportParameter(node: DirectiveNode, offset: number, problem: ParameterProblem | undefined, httpWording: boolean): void {
+      if (problem === undefined) return;
+      const arg = node.directive.args[problem.index + offset];
+      if (arg === undefined) return;
+      const param = arg.value;
+      const at = { node, span: arg.span };
+      switch (problem.kind) {
+        case 'unknown':
+          context.report({ messageId: httpWording ? 'invalidParameter' : 'theInvalidParameter', data: { param }, at });
+          return;
+        case 'tooNew':
+          context.report({ messageId: 'parameterTooNew', data: { param, since: problem.since, version: context.version.toString() }, at });
+          return;
+        case 'value':
+          context.report({ messageId: 'invalidParameterValue', data: { what: problem.what, param }, at });
+          return;
+        case 'ipv6only':
+          context.report({ messageId: 'invalidIpv6only', data: { flags: problem.flags }, at });
+          return;
+        case 'soKeepalive':
+          context.report({ messageId: 'invalidSoKeepalive', data: { value: problem.value }, at });
+          return;
+        case 'udp':
+          context.report({ messageId: 'incompatibleWithUdp', data: { param: problem.param }, at });
+          return;
+        case 'balancing':
+          context.report({ messageId: 'balancingMethod', data: { param }, at });
+          return;
+      }
+    }
+
+    const atLeast = (version: string): boolean => context.version.atLeast(version);
 
     return {
       directives: {
