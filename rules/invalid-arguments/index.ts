@@ -1,7 +1,7 @@
-import { isTemplateFile, argCountFits, defineRule, parseAddress, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
+import { isTemplateFile, argCountFits, defineRule, parseAddress, type Arg, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
 import { argumentChecks, isValid, type ArgCheck, type ArgKind, type ValueMessage } from './kinds.js';
 import { REJECTED_AS_DUPLICATE } from './duplicates.js';
-import { listenParameterProblem, upstreamServerProblem, type ListenFamily, type ParameterProblem } from './parameters.js';
+import { judgeUpstreamParameter, listenParameterProblem, type ListenFamily, type ParameterProblem, type UpstreamVerdict } from './parameters.js';
 import { conditionProblem } from './conditions.js';
 
 /** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
@@ -195,20 +195,41 @@ export default defineRule({
       reportParameter(node, 1, listenParameterProblem(family, params, isDeferred, atLeast), family === 'http');
     }
 
+    /** Upstreams repeat their parameters (`max_fails=3`, `fail_timeout=30s`, `backup`): each is judged once. */
+    const upstreamVerdicts = new Map<string, UpstreamVerdict>();
+
+    /** The first parameter nginx refuses, in order, as ngx_http_upstream_server() reads them. */
     function checkUpstreamServer(node: DirectiveNode): void {
       const args = node.directive.args;
-      if (args.length < 2) return;
-      const params = args.slice(1).map((a) => a.value);
-      reportParameter(node, 1, upstreamServerProblem(params, followsBalancerWithoutBackup(node), isDeferred, atLeast), true);
+      for (let i = 1; i < args.length; i++) {
+        const arg = args[i] as Arg;
+        const param = arg.value;
+        let verdict = upstreamVerdicts.get(param);
+        if (verdict === undefined) upstreamVerdicts.set(param, (verdict = judgeUpstreamParameter(param, isDeferred, atLeast)));
+        if (verdict.kind === 'ok' || (verdict.kind === 'backup' && !followsBalancerWithoutBackup(node))) continue;
+        reportParameter(node, 1, verdict.kind === 'backup' ? { kind: 'balancing', index: i - 1 } : { ...verdict, index: i - 1 }, true);
+        return;
+      }
     }
+
+    /**
+     * Per upstream block, the nodes after its first `hash`, `ip_hash` or `random` (found in one pass over the
+     * block), or null when it has none.
+     */
+    const afterBalancer = new Map<Scope, ReadonlySet<DirectiveNode> | null>();
 
     /** Whether `hash`, `ip_hash` or `random` comes before the server in its block: they take no `backup` server. */
     function followsBalancerWithoutBackup(node: DirectiveNode): boolean {
-      for (const other of node.scope.children) {
-        if (other === node) return false;
-        if (BALANCERS_WITHOUT_BACKUP.has(other.name)) return true;
+      let after = afterBalancer.get(node.scope);
+      if (after === undefined) {
+        let found: Set<DirectiveNode> | null = null;
+        for (const other of node.scope.children) {
+          if (found !== null) found.add(other);
+          else if (BALANCERS_WITHOUT_BACKUP.has(other.name)) found = new Set();
+        }
+        afterBalancer.set(node.scope, (after = found));
       }
-      return false;
+      return after !== null && after.has(node);
     }
 
     function checkCondition(node: DirectiveNode): void {

@@ -162,35 +162,33 @@ const UPSTREAM_SINCE: ReadonlyMap<string, string> = new Map([
   ['service', '1.27.3'],
 ]);
 
-/**
- * The first problem nginx stops at among an upstream server's parameters (those after the address).
- * `noBackup`: a `hash`, `ip_hash` or `random` comes before the server in its block.
- */
-export function upstreamServerProblem(params: readonly string[], noBackup: boolean, deferred: IsDeferred, atLeast: AtLeast): ParameterProblem | undefined {
-  for (let index = 0; index < params.length; index++) {
-    const param = params[index] as string;
-    if (deferred(param)) continue;
-    const name = nameOf(param);
-    const value = param.slice(name.length + 1);
-    const hasValue = name !== param;
-    if (PLUS_ONLY.has(name)) continue;
-    const since = UPSTREAM_SINCE.get(name);
-    if (since !== undefined && (name === 'service') === hasValue) {
-      if (atLeast(since)) continue;
-      return { kind: 'tooNew', index, since };
-    }
-    if (hasValue) {
-      const good =
-        name === 'weight' ? isPositive(value) : name === 'max_fails' || name === 'max_conns' ? isNumber(value) : name === 'fail_timeout' && parseTime(value, 's').ok;
-      if (good) continue;
-      return { kind: 'unknown', index };
-    }
-    if (param === 'backup') {
-      if (noBackup) return { kind: 'balancing', index };
-      continue;
-    }
-    if (param === 'down') continue;
-    return { kind: 'unknown', index };
+/** What nginx 1.22.1 (or the target version) makes of one upstream server parameter, taken alone. */
+export type UpstreamVerdict =
+  | { readonly kind: 'ok' }
+  /** `backup`: refused only after `hash`, `ip_hash` or `random` in the block. */
+  | { readonly kind: 'backup' }
+  | { readonly kind: 'unknown' }
+  | { readonly kind: 'tooNew'; readonly since: string };
+
+const OK: UpstreamVerdict = { kind: 'ok' };
+const BACKUP: UpstreamVerdict = { kind: 'backup' };
+const UNKNOWN: UpstreamVerdict = { kind: 'unknown' };
+
+/** One upstream server parameter as ngx_http_upstream_server() reads it (the stream one reads them alike). */
+export function judgeUpstreamParameter(param: string, deferred: IsDeferred, atLeast: AtLeast): UpstreamVerdict {
+  if (deferred(param)) return OK;
+  const name = nameOf(param);
+  const value = param.slice(name.length + 1);
+  const hasValue = name !== param;
+  if (PLUS_ONLY.has(name)) return OK;
+  const since = UPSTREAM_SINCE.get(name);
+  // `resolve` is a flag, `service=` takes a name
+  if (since !== undefined && (name === 'service') === hasValue) return atLeast(since) ? OK : { kind: 'tooNew', since };
+  if (hasValue) {
+    if (name === 'weight') return isPositive(value) ? OK : UNKNOWN;
+    if (name === 'max_fails' || name === 'max_conns') return isNumber(value) ? OK : UNKNOWN;
+    return name === 'fail_timeout' && parseTime(value, 's').ok ? OK : UNKNOWN;
   }
-  return undefined;
+  if (param === 'backup') return BACKUP;
+  return param === 'down' ? OK : UNKNOWN;
 }
