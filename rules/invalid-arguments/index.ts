@@ -22,6 +22,8 @@ function terminatorMismatch(variant: DirectiveVariant, terminator: Directive['te
   return terminator === '{' ? 'notTerminated' : undefined;
 }
 
+const holdsPlaceholder = (args: readonly Arg[]): boolean => args.some((a) => TEMPLATE_ARG.test(a.value));
+
 /** Variables are evaluated per request and placeholders filled in later: such parameters are not judged. */
 const isDeferred = (param: string): boolean => param.includes('$') || TEMPLATE_ARG.test(param);
 
@@ -119,7 +121,7 @@ export default defineRule({
       // may stand for several arguments, or a template language may have broken the block structure.
       const mismatch = terminatorMismatch(variant, terminator);
       if (mismatch !== undefined || !argCountFits(variant, args.length)) {
-        const placeholders = args.some((a) => TEMPLATE_ARG.test(a.value));
+        const placeholders = holdsPlaceholder(args);
         if (!placeholders && !isTemplateFile(node.file)) context.report({ messageId: mismatch ?? 'argCount', data: { name }, at: { node, span: d.nameSpan } });
         return;
       }
@@ -190,7 +192,8 @@ export default defineRule({
         context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
         return;
       }
-      if (args.length < 2 || !isListenFamily(family)) return;
+      // a placeholder may stand for several parameters, or be written with spaces (`{{ port }}`)
+      if (args.length < 2 || !isListenFamily(family) || holdsPlaceholder(args)) return;
       const params = args.slice(1).map((a) => a.value);
       reportParameter(node, 1, listenParameterProblem(family, params, isDeferred, atLeast), family === 'http');
     }
@@ -201,6 +204,7 @@ export default defineRule({
     /** The first parameter nginx refuses, in order, as ngx_http_upstream_server() reads them. */
     function checkUpstreamServer(node: DirectiveNode): void {
       const args = node.directive.args;
+      if (args.length < 2 || holdsPlaceholder(args)) return;
       for (let i = 1; i < args.length; i++) {
         const arg = args[i] as Arg;
         const param = arg.value;
@@ -235,7 +239,7 @@ export default defineRule({
     function checkCondition(node: DirectiveNode): void {
       const args = node.directive.args;
       // a placeholder may stand for several arguments, or hold the parentheses
-      if (args.some((a) => TEMPLATE_ARG.test(a.value))) return;
+      if (holdsPlaceholder(args)) return;
       const problem = conditionProblem(args.map((a) => a.value));
       const arg = problem === undefined ? undefined : args[problem.index];
       if (problem === undefined || arg === undefined) return;

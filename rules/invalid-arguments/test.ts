@@ -133,10 +133,11 @@ runRuleTests(rule, {
       name: 'listen parameters of other platforms, NGINX Plus server parameters, variables and placeholders are left alone',
       code: lines(
         'http {',
-        '    upstream app { zone app 64k; server app.internal:8080 slow_start=30s route=a drain; server 127.0.0.1:8081 weight=${WEIGHT}; }',
+        '    upstream app { zone app 64k; server app.internal:8080 slow_start=30s route=a drain; server 127.0.0.1:8081 weight=${WEIGHT} {{ extra }}; }',
         '    server {',
         '        listen 127.0.0.1:18080 setfib=1 accept_filter=dataready multipath;',
         '        listen 127.0.0.1:18081 rcvbuf=$size {{ .ListenOptions }};',
+        "        listen {{ port }} {{ 'default_server' if default else '' }};",
         '        location / { proxy_pass http://app; }',
         '    }',
         '}',
