@@ -1,6 +1,8 @@
-import { isTemplateFile, argCountFits, defineRule, parseAddress, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
+import { isTemplateFile, argCountFits, defineRule, parseAddress, type Arg, type Directive, type DirectiveNode, type DirectiveVariant, type Scope } from '../../src/rule-api.js';
 import { argumentChecks, isValid, type ArgCheck, type ArgKind, type ValueMessage } from './kinds.js';
 import { REJECTED_AS_DUPLICATE } from './duplicates.js';
+import { judgeUpstreamParameter, listenParameterProblem, type ListenFamily, type ParameterProblem, type UpstreamVerdict } from './parameters.js';
+import { conditionProblem } from './conditions.js';
 
 /** Template placeholders in an argument (`{{ x }}`, `{% x %}`, `${VAR}`, `@{VAR}`, `<%= x %>`, `%%x%%`, `@VAR@`). */
 const TEMPLATE_ARG = /\{\{|\}\}|\{%|%\}|[$@]\{|<%|%>|%[A-Za-z_][\w.]*%|@[A-Za-z_]\w*@/;
@@ -19,6 +21,16 @@ function terminatorMismatch(variant: DirectiveVariant, terminator: Directive['te
   if (variant.block) return terminator === ';' ? 'noOpening' : undefined;
   return terminator === '{' ? 'notTerminated' : undefined;
 }
+
+const holdsPlaceholder = (args: readonly Arg[]): boolean => args.some((a) => TEMPLATE_ARG.test(a.value));
+
+/** Variables are evaluated per request and placeholders filled in later: such parameters are not judged. */
+const isDeferred = (param: string): boolean => param.includes('$') || TEMPLATE_ARG.test(param);
+
+const isListenFamily = (family: string): family is ListenFamily => family === 'http' || family === 'stream' || family === 'mail';
+
+/** The balancing methods whose servers take no `backup` (ngx_http_upstream_hash, _ip_hash, _random). */
+const BALANCERS_WITHOUT_BACKUP: ReadonlySet<string> = new Set(['hash', 'ip_hash', 'random']);
 
 /** Blocks up to this many children are scanned for duplicates directly; larger ones through the model's index. */
 const SMALL_BLOCK = 16;
@@ -69,6 +81,16 @@ export default defineRule({
     invalidNumberQuoted: 'invalid number "{{value}}"',
     duplicate: '"{{name}}" directive is duplicate',
     listenAddress: '{{reason}} in "{{address}}" of the "listen" directive',
+    invalidParameter: 'invalid parameter "{{param}}"',
+    theInvalidParameter: 'the invalid "{{param}}" parameter',
+    parameterTooNew: 'invalid parameter "{{param}}": nginx accepts it since {{since}}, the target is {{version}}',
+    invalidParameterValue: 'invalid {{what}} "{{param}}"',
+    invalidIpv6only: 'invalid ipv6only flags "{{flags}}"',
+    invalidSoKeepalive: 'invalid so_keepalive value: "{{value}}"',
+    incompatibleWithUdp: '"listen" directive "{{param}}" parameter is incompatible with "udp"',
+    balancingMethod: 'balancing method does not support parameter "{{param}}"',
+    invalidCondition: 'invalid condition "{{token}}"',
+    unexpectedInCondition: 'unexpected "{{token}}" in condition',
   },
   create(context) {
     const model = context.model;
@@ -99,7 +121,7 @@ export default defineRule({
       // may stand for several arguments, or a template language may have broken the block structure.
       const mismatch = terminatorMismatch(variant, terminator);
       if (mismatch !== undefined || !argCountFits(variant, args.length)) {
-        const placeholders = args.some((a) => TEMPLATE_ARG.test(a.value));
+        const placeholders = holdsPlaceholder(args);
         if (!placeholders && !isTemplateFile(node.file)) context.report({ messageId: mismatch ?? 'argCount', data: { name }, at: { node, span: d.nameSpan } });
         return;
       }
@@ -123,7 +145,9 @@ export default defineRule({
         return;
       }
 
-      if (name === 'listen') checkListen(node);
+      if (name === 'listen') checkListen(node, variant.family);
+      else if (name === 'server' && (node.scope.kind === 'upstream' || node.scope.kind === 'stream-upstream')) checkUpstreamServer(node);
+      else if (name === 'if') checkCondition(node);
     }
 
     /**
@@ -157,13 +181,105 @@ export default defineRule({
       return problem;
     };
 
-    function checkListen(node: DirectiveNode): void {
-      const arg = node.directive.args[0];
+    /** The address first, then the parameters, as ngx_http_core_listen() reads them. */
+    function checkListen(node: DirectiveNode, family: string): void {
+      const args = node.directive.args;
+      const arg = args[0];
       if (arg === undefined) return;
       const address = arg.value;
       const reason = listenProblem(address);
-      if (reason !== null) context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
+      if (reason !== null) {
+        context.report({ messageId: 'listenAddress', data: { reason, address }, at: { node, span: arg.span } });
+        return;
+      }
+      // a placeholder may stand for several parameters, or be written with spaces (`{{ port }}`)
+      if (args.length < 2 || !isListenFamily(family) || holdsPlaceholder(args)) return;
+      const params = args.slice(1).map((a) => a.value);
+      reportParameter(node, 1, listenParameterProblem(family, params, isDeferred, atLeast), family === 'http');
     }
+
+    /** Upstreams repeat their parameters (`max_fails=3`, `fail_timeout=30s`, `backup`): each is judged once. */
+    const upstreamVerdicts = new Map<string, UpstreamVerdict>();
+
+    /** The first parameter nginx refuses, in order, as ngx_http_upstream_server() reads them. */
+    function checkUpstreamServer(node: DirectiveNode): void {
+      const args = node.directive.args;
+      if (args.length < 2 || holdsPlaceholder(args)) return;
+      for (let i = 1; i < args.length; i++) {
+        const arg = args[i] as Arg;
+        const param = arg.value;
+        let verdict = upstreamVerdicts.get(param);
+        if (verdict === undefined) upstreamVerdicts.set(param, (verdict = judgeUpstreamParameter(param, isDeferred, atLeast)));
+        if (verdict.kind === 'ok' || (verdict.kind === 'backup' && !followsBalancerWithoutBackup(node))) continue;
+        reportParameter(node, 1, verdict.kind === 'backup' ? { kind: 'balancing', index: i - 1 } : { ...verdict, index: i - 1 }, true);
+        return;
+      }
+    }
+
+    /**
+     * Per upstream block, the nodes after its first `hash`, `ip_hash` or `random` (found in one pass over the
+     * block), or null when it has none.
+     */
+    const afterBalancer = new Map<Scope, ReadonlySet<DirectiveNode> | null>();
+
+    /** Whether `hash`, `ip_hash` or `random` comes before the server in its block: they take no `backup` server. */
+    function followsBalancerWithoutBackup(node: DirectiveNode): boolean {
+      let after = afterBalancer.get(node.scope);
+      if (after === undefined) {
+        let found: Set<DirectiveNode> | null = null;
+        for (const other of node.scope.children) {
+          if (found !== null) found.add(other);
+          else if (BALANCERS_WITHOUT_BACKUP.has(other.name)) found = new Set();
+        }
+        afterBalancer.set(node.scope, (after = found));
+      }
+      return after !== null && after.has(node);
+    }
+
+    function checkCondition(node: DirectiveNode): void {
+      const args = node.directive.args;
+      // a placeholder may stand for several arguments, or hold the parentheses
+      if (holdsPlaceholder(args)) return;
+      const problem = conditionProblem(args.map((a) => a.value));
+      const arg = problem === undefined ? undefined : args[problem.index];
+      if (problem === undefined || arg === undefined) return;
+      const messageId = problem.kind === 'invalid' ? 'invalidCondition' : 'unexpectedInCondition';
+      context.report({ messageId, data: { token: problem.token }, at: { node, span: arg.span } });
+    }
+
+    /** Reports a parameter problem on its argument (`offset`: the index of the first parameter among the arguments). */
+    function reportParameter(node: DirectiveNode, offset: number, problem: ParameterProblem | undefined, httpWording: boolean): void {
+      if (problem === undefined) return;
+      const arg = node.directive.args[problem.index + offset];
+      if (arg === undefined) return;
+      const param = arg.value;
+      const at = { node, span: arg.span };
+      switch (problem.kind) {
+        case 'unknown':
+          context.report({ messageId: httpWording ? 'invalidParameter' : 'theInvalidParameter', data: { param }, at });
+          return;
+        case 'tooNew':
+          context.report({ messageId: 'parameterTooNew', data: { param, since: problem.since, version: context.version.toString() }, at });
+          return;
+        case 'value':
+          context.report({ messageId: 'invalidParameterValue', data: { what: problem.what, param }, at });
+          return;
+        case 'ipv6only':
+          context.report({ messageId: 'invalidIpv6only', data: { flags: problem.flags }, at });
+          return;
+        case 'soKeepalive':
+          context.report({ messageId: 'invalidSoKeepalive', data: { value: problem.value }, at });
+          return;
+        case 'udp':
+          context.report({ messageId: 'incompatibleWithUdp', data: { param: problem.param }, at });
+          return;
+        case 'balancing':
+          context.report({ messageId: 'balancingMethod', data: { param }, at });
+          return;
+      }
+    }
+
+    const atLeast = (version: string): boolean => context.version.atLeast(version);
 
     return {
       directives: {
