@@ -69,7 +69,7 @@ export default defineRule({
   category: 'load',
   severity: 'error',
   description:
-    'A directive with the wrong number of arguments, a bad size, time, number or on/off value, a duplicate, or a bad listen port; nginx refuses the whole configuration.',
+    'A directive with the wrong number of arguments, a bad size, time, number or on/off value, a duplicate, a bad listen or upstream server parameter, or a malformed if condition; nginx refuses the whole configuration.',
   messages: {
     noOpening: 'directive "{{name}}" has no opening "{"',
     notTerminated: 'directive "{{name}}" is not terminated by ";"',
