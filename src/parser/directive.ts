@@ -8,24 +8,29 @@
 import type { Span } from '../source/index.js';
 import type { Arg, Comment, Directive, Node, QuoteKind, RawBlock } from './ast.js';
 
-/** `bits`: the name's quote in bits 0-1 (0 none, 1 double, 2 single), the terminator in bits 2-3 (0 none, 1 `;`, 2 `{`). */
-const TERMINATOR_SHIFT = 2;
-
 /**
- * What most directives of a file share: the file name, and no raw block or inner comments. A directive with
- * either has its own; the rest point at one per file, which keeps three fields off every directive.
+ * What most directives of a file share: the file and its text, no raw block or inner comments, and a name
+ * written as a plain word (its end follows from its length). A directive with any of these has its own;
+ * the rest point at one per file, which keeps fields off every directive.
  */
 export class DirectiveExtras {
   readonly file: string;
+  readonly text: string;
   readonly rawBlock: RawBlock | null;
   readonly innerComments: readonly Comment[];
+  /** End of the name's token; -1 for a bare word without a `\` (which ends at its length). */
+  readonly nameEnd: number;
 
-  constructor(file: string, rawBlock: RawBlock | null, innerComments: readonly Comment[]) {
+  constructor(file: string, text: string, rawBlock: RawBlock | null, innerComments: readonly Comment[], nameEnd: number) {
     this.file = file;
+    this.text = text;
     this.rawBlock = rawBlock;
     this.innerComments = innerComments;
+    this.nameEnd = nameEnd;
   }
 }
+
+const LBRACE = 123;
 
 export class ParsedDirective implements Directive {
   readonly name: string;
@@ -33,34 +38,19 @@ export class ParsedDirective implements Directive {
   readonly block: readonly Node[] | null;
   private readonly extras: DirectiveExtras;
   private readonly nameStart: number;
-  private readonly nameEnd: number;
-  /** Offset of the `;` or `{`; -1 when missing. */
+  /** Offset of the `;` or `{`; -1 when missing. The character there tells which. */
   private readonly termStart: number;
   /** Offset of the closing `}`; -1 when none. */
   private readonly closeStart: number;
-  private readonly bits: number;
 
-  constructor(
-    name: string,
-    nameStart: number,
-    nameEnd: number,
-    nameQuote: number,
-    args: readonly Arg[],
-    terminator: ';' | '{' | null,
-    termStart: number,
-    block: readonly Node[] | null,
-    closeStart: number,
-    extras: DirectiveExtras,
-  ) {
+  constructor(name: string, nameStart: number, args: readonly Arg[], termStart: number, block: readonly Node[] | null, closeStart: number, extras: DirectiveExtras) {
     this.name = name;
     this.args = args;
     this.block = block;
     this.extras = extras;
     this.nameStart = nameStart;
-    this.nameEnd = nameEnd;
-    this.termStart = terminator === null ? -1 : termStart;
+    this.termStart = termStart;
     this.closeStart = closeStart;
-    this.bits = nameQuote | ((terminator === ';' ? 1 : terminator === '{' ? 2 : 0) << TERMINATOR_SHIFT);
   }
 
   get file(): string {
@@ -80,17 +70,17 @@ export class ParsedDirective implements Directive {
   }
 
   get nameSpan(): Span {
-    return { start: this.nameStart, end: this.nameEnd };
+    return { start: this.nameStart, end: this.nameEnd() };
   }
 
+  /** A bare word never starts with a quote, so the name's first character tells. */
   get nameQuote(): QuoteKind {
-    const q = this.bits & 3;
-    return q === 1 ? '"' : q === 2 ? "'" : null;
+    return quoteAt(this.extras.text, this.nameStart);
   }
 
   get terminator(): ';' | '{' | null {
-    const t = this.bits >> TERMINATOR_SHIFT;
-    return t === 1 ? ';' : t === 2 ? '{' : null;
+    if (this.termStart < 0) return null;
+    return this.extras.text.charCodeAt(this.termStart) === LBRACE ? '{' : ';';
   }
 
   get terminatorSpan(): Span | null {
@@ -106,12 +96,22 @@ export class ParsedDirective implements Directive {
     return { start: this.nameStart, end: this.endOffset() };
   }
 
+  private nameEnd(): number {
+    const end = this.extras.nameEnd;
+    return end >= 0 ? end : this.nameStart + this.name.length;
+  }
+
   private endOffset(): number {
     if (this.closeStart >= 0) return this.closeStart + 1;
     if (this.termStart >= 0) return this.termStart + 1;
     const last = this.args[this.args.length - 1];
-    return last === undefined ? this.nameEnd : last.span.end;
+    return last === undefined ? this.nameEnd() : last.span.end;
   }
+}
+
+function quoteAt(text: string, offset: number): QuoteKind {
+  const c = text.charCodeAt(offset);
+  return c === 34 ? '"' : c === 39 ? "'" : null;
 }
 
 /**
@@ -130,8 +130,7 @@ export class ParsedArg implements Arg {
   }
 
   get quote(): QuoteKind {
-    const c = this.raw.charCodeAt(0);
-    return c === 34 ? '"' : c === 39 ? "'" : null;
+    return quoteAt(this.raw, 0);
   }
 
   get span(): Span {
