@@ -115,8 +115,8 @@ function quoteAt(text: string, offset: number): QuoteKind {
 }
 
 /**
- * An argument: its value, its source text and where that starts. The quote and the end follow from the
- * source text (a bare word never starts with a quote), so they are not stored.
+ * A quoted or escaped argument: its value, its source text and where that starts. The quote and the end
+ * follow from the source text (a bare word never starts with a quote), so they are not stored.
  */
 export class ParsedArg implements Arg {
   readonly value: string;
@@ -135,6 +135,32 @@ export class ParsedArg implements Arg {
 
   get span(): Span {
     return { start: this.start, end: this.start + this.raw.length };
+  }
+}
+
+/**
+ * A bare word without a `\`, nine arguments in ten: its value is its source text, so it keeps one string
+ * (a field less on 200,000 objects of a 7 MB configuration).
+ */
+export class BareArg implements Arg {
+  readonly value: string;
+  private readonly start: number;
+
+  constructor(value: string, start: number) {
+    this.value = value;
+    this.start = start;
+  }
+
+  get raw(): string {
+    return this.value;
+  }
+
+  get quote(): QuoteKind {
+    return null;
+  }
+
+  get span(): Span {
+    return { start: this.start, end: this.start + this.value.length };
   }
 }
 

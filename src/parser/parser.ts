@@ -6,7 +6,7 @@
  */
 import { SourceText, type Span } from '../source/index.js';
 import type { Arg, Comment, Config, Directive, Node, RawBlock, Stray, SyntaxError } from './ast.js';
-import { DirectiveExtras, ParsedArg, ParsedComment, ParsedDirective } from './directive.js';
+import { BareArg, DirectiveExtras, ParsedArg, ParsedComment, ParsedDirective } from './directive.js';
 import { CLOSE, CLOSED, COMMENT, EOF, ESCAPED, LUA, OPEN, SEMI_TOKEN, WORD, Scanner, type LexError } from './lexer.js';
 
 export const MAX_DEPTH = 200;
@@ -354,7 +354,7 @@ function stray(text: string, start: number, end: number): Stray {
 function bareArg(text: string, start: number, end: number, flags: number, hash: number): Arg {
   // A bare word without `\` is its own value: one string, shared with every equal short word.
   const raw = plainWord(text, start, end, hash);
-  return new ParsedArg((flags & ESCAPED) === 0 ? raw : unescape(text, start, end, flags), raw, start);
+  return (flags & ESCAPED) === 0 ? new BareArg(raw, start) : new ParsedArg(unescape(text, start, end, flags), raw, start);
 }
 
 function quotedArg(text: string, start: number, end: number, flags: number): Arg {
