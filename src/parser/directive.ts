@@ -30,15 +30,13 @@ export class DirectiveExtras {
   }
 }
 
-const LBRACE = 123;
-
 export class ParsedDirective implements Directive {
   readonly name: string;
   readonly args: readonly Arg[];
   readonly block: readonly Node[] | null;
   private readonly extras: DirectiveExtras;
   private readonly nameStart: number;
-  /** Offset of the `;` or `{`; -1 when missing. The character there tells which. */
+  /** Offset of the `;` or `{`; -1 when missing. */
   private readonly termStart: number;
   /** Offset of the closing `}`; -1 when none. */
   private readonly closeStart: number;
@@ -73,14 +71,15 @@ export class ParsedDirective implements Directive {
     return { start: this.nameStart, end: this.nameEnd() };
   }
 
-  /** A bare word never starts with a quote, so the name's first character tells. */
+  /** A plain name has no quote; any other starts with its quote, if it has one (a bare word never starts with one). */
   get nameQuote(): QuoteKind {
-    return quoteAt(this.extras.text, this.nameStart);
+    return this.extras.nameEnd < 0 ? null : quoteAt(this.extras.text, this.nameStart);
   }
 
+  /** A block directive has its children or a Lua body; rules ask for every directive's, so the text is not read. */
   get terminator(): ';' | '{' | null {
     if (this.termStart < 0) return null;
-    return this.extras.text.charCodeAt(this.termStart) === LBRACE ? '{' : ';';
+    return this.block !== null || this.extras.rawBlock !== null ? '{' : ';';
   }
 
   get terminatorSpan(): Span | null {
