@@ -6,7 +6,7 @@
  */
 import { SourceText, type Span } from '../source/index.js';
 import type { Arg, Comment, Config, Directive, Node, RawBlock, Stray, SyntaxError } from './ast.js';
-import { DirectiveExtras, ParsedArg, ParsedComment, ParsedDirective } from './directive.js';
+import { BareArg, DirectiveExtras, ParsedArg, ParsedComment, ParsedDirective } from './directive.js';
 import { CLOSE, CLOSED, COMMENT, EOF, ESCAPED, LUA, OPEN, SEMI_TOKEN, WORD, Scanner, type LexError } from './lexer.js';
 
 export const MAX_DEPTH = 200;
@@ -88,7 +88,7 @@ class Parser {
   private readonly source: SourceText;
   private readonly text: string;
   private readonly file: string;
-  /** The extras of directives without a raw block or inner comments. */
+  /** The extras of directives without a raw block or inner comments, named by a plain bare word. */
   private readonly plain: DirectiveExtras;
   private readonly scanner: Scanner;
   private readonly errors: SyntaxError[] = [];
@@ -120,7 +120,7 @@ class Parser {
     this.source = source;
     this.text = source.text;
     this.file = source.file;
-    this.plain = new DirectiveExtras(source.file, null, NO_COMMENTS);
+    this.plain = new DirectiveExtras(source.file, source.text, null, NO_COMMENTS, -1);
     this.scanner = new Scanner(source.text);
     this.top = new Frame(null, 0, 0, '', -1, -1, 0, NO_ARGS, NO_COMMENTS, -1);
     this.stack.push(this.top);
@@ -181,7 +181,7 @@ class Parser {
       this.pushNode(stray(this.text, start, start + 1));
       return;
     }
-    this.finishPending(';', start);
+    this.finishPending(start);
   }
 
   private open(): void {
@@ -205,7 +205,7 @@ class Parser {
     if (this.nameStart >= 0) {
       // nginx: a directive not terminated by `;` before `}`.
       this.report('unexpected "}"', start, start + 1);
-      this.finishPending(null, -1);
+      this.finishPending(-1);
     }
     if (this.stack.length === 1) {
       this.report('unexpected "}"', start, start + 1);
@@ -249,13 +249,13 @@ class Parser {
     }
     const block = frame.rawBlock ? null : children;
     if (frame.name === 'include' && this.includes.length > frame.includeStart) this.includesInOrder = false;
-    this.pushDirective(new ParsedDirective(frame.name, frame.nameStart, frame.nameEnd, frame.nameFlags & 3, frame.args, '{', frame.openStart, block, closeStart, this.extras(frame.rawBlock, frame.comments)));
+    this.pushDirective(new ParsedDirective(frame.name, frame.nameStart, frame.args, frame.openStart, block, closeStart, this.extras(frame.rawBlock, frame.comments, frame.nameFlags, frame.nameEnd)));
   }
 
   private finishFile(): ParseResult {
     if (this.nameStart >= 0) {
       this.reportEof('unexpected end of file, expecting ";" or "}"');
-      this.finishPending(null, -1);
+      this.finishPending(-1);
     }
     if (this.stack.length > 1) {
       this.reportEof('unexpected end of file, expecting "}"');
@@ -281,18 +281,20 @@ class Parser {
     });
   }
 
-  /** Ends the directive being read (not a block: those end in closeFrame). */
-  private finishPending(terminator: ';' | null, termStart: number): void {
+  /** Ends the directive being read (not a block: those end in closeFrame) at its `;`, or without one (-1). */
+  private finishPending(termStart: number): void {
     const name = this.directiveName();
     const args = this.takeArgs();
     const comments = this.takeComments();
-    const directive = new ParsedDirective(name, this.nameStart, this.nameEnd, this.nameFlags & 3, args, terminator, termStart, null, -1, this.extras(null, comments));
+    const directive = new ParsedDirective(name, this.nameStart, args, termStart, null, -1, this.extras(null, comments, this.nameFlags, this.nameEnd));
     this.nameStart = -1;
     this.pushDirective(directive);
   }
 
-  private extras(rawBlock: RawBlock | null, comments: readonly Comment[]): DirectiveExtras {
-    return rawBlock === null && comments.length === 0 ? this.plain : new DirectiveExtras(this.file, rawBlock, comments);
+  private extras(rawBlock: RawBlock | null, comments: readonly Comment[], nameFlags: number, nameEnd: number): DirectiveExtras {
+    const plainName = (nameFlags & (3 | ESCAPED)) === 0;
+    if (rawBlock === null && comments.length === 0 && plainName) return this.plain;
+    return new DirectiveExtras(this.file, this.text, rawBlock, comments, plainName ? -1 : nameEnd);
   }
 
   private pushDirective(directive: ParsedDirective): void {
@@ -352,7 +354,7 @@ function stray(text: string, start: number, end: number): Stray {
 function bareArg(text: string, start: number, end: number, flags: number, hash: number): Arg {
   // A bare word without `\` is its own value: one string, shared with every equal short word.
   const raw = plainWord(text, start, end, hash);
-  return new ParsedArg((flags & ESCAPED) === 0 ? raw : unescape(text, start, end, flags), raw, start);
+  return (flags & ESCAPED) === 0 ? new BareArg(raw, start) : new ParsedArg(unescape(text, start, end, flags), raw, start);
 }
 
 function quotedArg(text: string, start: number, end: number, flags: number): Arg {
