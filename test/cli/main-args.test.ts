@@ -4,7 +4,7 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { REPORT_FORMATS } from '../../src/report/formats.js';
-import { runCli } from '../harness/cli.js';
+import { NO_ARGUMENTS_LINT_OPTIONS, runCli } from '../harness/cli.js';
 
 const calls: unknown[][] = [];
 vi.mock('../../src/cli/lint-command.js', () => ({ lintCommand: async (options: unknown) => (calls.push(['lint', options]), 0) }));
@@ -21,36 +21,7 @@ async function ngxlint(argv: string[]) {
 }
 
 /** What lintCommand gets with no arguments: every key, as yargs gave them. */
-const LINT = {
-  files: [],
-  prefix: undefined,
-  format: undefined,
-  outputFile: undefined,
-  maxWarnings: undefined,
-  quiet: false,
-  rule: [],
-  color: undefined,
-  config: undefined,
-  noConfig: false,
-  printConfig: false,
-  stdin: false,
-  stdinFilename: undefined,
-  nginxVersion: undefined,
-  inlineConfig: true,
-  reportUnusedDisableDirectives: false,
-  fix: false,
-  unsafeFixes: false,
-  diff: false,
-  outputDir: undefined,
-  showFixes: false,
-  backend: [],
-  root: undefined,
-  probe: false,
-  probeTimeout: undefined,
-  probeConcurrency: undefined,
-  probeBudget: undefined,
-  probeProgress: false,
-};
+const LINT = NO_ARGUMENTS_LINT_OPTIONS;
 
 const PARSE = { file: 'x.conf', singleFile: false, includeComments: false, combine: false, positions: false, prefix: undefined, indent: undefined, out: undefined };
 

@@ -5,6 +5,7 @@ import { afterAll } from 'vitest';
 import { run } from '../../src/cli/main.js';
 import { createNodeHost, type Host } from '../../src/include/index.js';
 import type { CliIo } from '../../src/cli/io.js';
+import type { LintCommandOptions } from '../../src/cli/lint-command.js';
 import { writeFileAtomic } from '../../src/fix/write.js';
 
 export interface CliResult {
@@ -59,3 +60,35 @@ export function tempTree(files: Record<string, string | Uint8Array>): string {
   }
   return dir;
 }
+
+/** What `ngxlint` without arguments hands lintCommand: every option at its default. */
+export const NO_ARGUMENTS_LINT_OPTIONS: LintCommandOptions = {
+  files: [],
+  prefix: undefined,
+  format: undefined,
+  outputFile: undefined,
+  maxWarnings: undefined,
+  quiet: false,
+  rule: [],
+  color: undefined,
+  config: undefined,
+  noConfig: false,
+  printConfig: false,
+  stdin: false,
+  stdinFilename: undefined,
+  nginxVersion: undefined,
+  inlineConfig: true,
+  reportUnusedDisableDirectives: false,
+  fix: false,
+  unsafeFixes: false,
+  diff: false,
+  outputDir: undefined,
+  showFixes: false,
+  backend: [],
+  root: undefined,
+  probe: false,
+  probeTimeout: undefined,
+  probeConcurrency: undefined,
+  probeBudget: undefined,
+  probeProgress: false,
+};

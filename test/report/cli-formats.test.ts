@@ -7,7 +7,7 @@ import { lintCommand, type LintCommandOptions } from '../../src/cli/lint-command
 import { createNodeHost } from '../../src/include/index.js';
 import { REPORT_FORMATS } from '../../src/report/index.js';
 import { writeFileAtomic } from '../../src/fix/write.js';
-import { runCli, tempTrees } from '../harness/cli.js';
+import { NO_ARGUMENTS_LINT_OPTIONS, runCli, tempTrees } from '../harness/cli.js';
 
 const tree = tempTrees();
 
@@ -59,32 +59,7 @@ describe('under GitHub Actions', () => {
       env,
       stdoutIsTTY: false,
     };
-    const full: LintCommandOptions = {
-      files: ['nginx.conf'],
-      prefix: undefined,
-      format: undefined,
-      outputFile: undefined,
-      maxWarnings: undefined,
-      quiet: false,
-      rule: [],
-      color: undefined,
-      config: undefined,
-      noConfig: true,
-      printConfig: false,
-      stdin: false,
-      stdinFilename: undefined,
-      nginxVersion: undefined,
-      inlineConfig: true,
-      reportUnusedDisableDirectives: false,
-      fix: false,
-      unsafeFixes: false,
-      diff: false,
-      outputDir: undefined,
-      showFixes: false,
-      backend: [],
-      root: undefined,
-      ...options,
-    };
+    const full: LintCommandOptions = { ...NO_ARGUMENTS_LINT_OPTIONS, files: ['nginx.conf'], noConfig: true, ...options };
     const code = await lintCommand(full, allRules, io, () => '');
     return { code, stdout, stderr };
   }
