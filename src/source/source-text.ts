@@ -80,17 +80,18 @@ export class SourceText {
     };
   }
 
+  /** Columns count UTF-16 code units from the line's first character, after a BOM as editors count them. */
   positionAt(offset: number): Position {
     const clamped = Math.max(0, Math.min(offset, this.text.length));
     const line = this.lineAt(clamped);
-    return { offset: clamped, line, column: clamped - (this.starts()[line - 1] as number) + 1 };
+    return { offset: clamped, line, column: Math.max(0, clamped - this.columnOne(line - 1)) + 1 };
   }
 
   /** Offset of a 1-based line and column; out-of-range values are clamped. */
   offsetAt(line: number, column: number): number {
     const starts = this.starts();
     const index = Math.max(0, Math.min(line - 1, starts.length - 1));
-    const lineStart = starts[index] as number;
+    const lineStart = this.columnOne(index);
     // The last offset on the line is its line ending (or the end of the text), never the next line's start.
     const lineEnd = index + 1 < starts.length ? (starts[index + 1] as number) - 1 : this.text.length;
     return Math.max(lineStart, Math.min(lineStart + column - 1, lineEnd));
@@ -100,11 +101,11 @@ export class SourceText {
     return { start: this.positionAt(span.start), end: this.positionAt(span.end) };
   }
 
-  /** The text of a 1-based line without its line ending. */
+  /** The text of a 1-based line without its line ending (nor the BOM, on line 1). */
   lineText(line: number): string {
     const starts = this.starts();
-    const start = starts[line - 1];
-    if (start === undefined) return '';
+    if (starts[line - 1] === undefined) return '';
+    const start = this.columnOne(line - 1);
     const next = starts[line];
     let end = next === undefined ? this.text.length : next;
     if (end > start && this.text.charCodeAt(end - 1) === 10) end--;
@@ -115,6 +116,11 @@ export class SourceText {
   /** The text encoded back to bytes in the file's own encoding. */
   encode(text: string = this.text): Uint8Array {
     return encodeText(text, this.encoding);
+  }
+
+  /** The offset of column 1 of a 0-based line: its start, or just after the BOM on the first line. */
+  private columnOne(index: number): number {
+    return (this.starts()[index] as number) + (index === 0 && this.hasBom ? 1 : 0);
   }
 
   private starts(): Int32Array {

@@ -297,11 +297,11 @@ describe('parse: positions', () => {
     check(t);
   });
 
-  it('counts the BOM as a column on line 1', () => {
+  it('counts columns on line 1 from after the BOM, as editors do (offsets still count it)', () => {
     const r = parseRt('\ufeffuser x;\nworker_processes 1;');
     const [user, wp] = r.ast.children.map(directive);
     expect(user?.nameSpan).toEqual({ start: 1, end: 5 });
-    expect(at(r, user?.nameSpan ?? null)).toBe('1:2-1:6');
+    expect(at(r, user?.nameSpan ?? null)).toBe('1:1-1:5');
     expect(at(r, wp?.nameSpan ?? null)).toBe('2:1-2:17');
   });
 

@@ -195,12 +195,19 @@ describe('positions', () => {
     ]);
   });
 
-  it('counts a tab, a BOM and an astral character as UTF-16 code units', () => {
-    const s = new SourceText('\ufeff\tx😀y');
+  it('counts a tab and an astral character as UTF-16 code units, and columns from after a BOM, as editors do', () => {
+    const s = new SourceText('\ufeff\tx😀y\nab');
     expect(s.hasBom).toBe(true);
-    expect(pos(s, 1)).toEqual([1, 2]);
-    expect(pos(s, 2)).toEqual([1, 3]);
-    expect(pos(s, 5)).toEqual([1, 6]);
+    expect(pos(s, 0)).toEqual([1, 1]);
+    expect(pos(s, 1)).toEqual([1, 1]);
+    expect(pos(s, 2)).toEqual([1, 2]);
+    expect(pos(s, 5)).toEqual([1, 5]);
+    expect(pos(s, 8)).toEqual([2, 2]);
+    expect(s.offsetAt(1, 1)).toBe(1);
+    expect(s.offsetAt(1, 5)).toBe(5);
+    expect(s.offsetAt(2, 2)).toBe(8);
+    expect(s.lineText(1)).toBe('\tx😀y');
+    expect(s.lineText(2)).toBe('ab');
   });
 
   it('clamps offsets outside the text', () => {
@@ -240,7 +247,8 @@ describe('positions', () => {
   it('offsetAt inverts positionAt for every offset', () => {
     for (const text of ['', 'a', 'ab\ncd\n', 'a\r\n\r\nb', 'a\r\rb\r', '\ufeffx\ty\n', '\n\n']) {
       const s = new SourceText(text);
-      for (let offset = 0; offset <= text.length; offset++) {
+      // A BOM has no column of its own: column 1 is the character after it.
+      for (let offset = s.hasBom ? 1 : 0; offset <= text.length; offset++) {
         const p = s.positionAt(offset);
         expect(s.offsetAt(p.line, p.column)).toBe(offset);
       }
