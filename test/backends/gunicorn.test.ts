@@ -136,7 +136,8 @@ describe('readGunicornConf', () => {
   it('handles CRLF and a BOM', () => {
     const text = '\ufeffbind = "0.0.0.0:5000"\r\ntimeout = 45\r\n';
     const [l] = readGunicornConf(FILE, text).listeners ?? [];
-    expect(l?.source).toEqual({ file: FILE, line: 1, column: 9, endColumn: 23 });
+    // Columns count from after the BOM, as an editor shows them.
+    expect(l?.source).toEqual({ file: FILE, line: 1, column: 8, endColumn: 22 });
     expect(l?.requestTimeout).toEqual({ value: 45_000, source: { file: FILE, line: 2, column: 11, endColumn: 13 } });
   });
 
