@@ -71,7 +71,7 @@ function ngxlint(io: CliIo, realTerminal: boolean): ProgramSpec {
           repeatable: true,
           describe: 'A backend file or glob to cross-check (PHP-FPM pool, ports.conf, gunicorn.conf.py, uwsgi.ini, .env, Procfile, compose file, systemd unit); repeatable',
         },
-        root: { type: 'string', describe: 'Look for backend files in the standard locations under this directory (default / for configs under /etc/nginx)' },
+        root: { type: 'string', describe: "The server's / for backend files and absolute includes (--root . in a repository that mirrors it; default / for configs under /etc/nginx)" },
         probe: { type: 'boolean', default: false, describe: 'Connect to every backend address and socket the config names (upstream-unreachable)' },
         'probe-timeout': { type: 'string', describe: 'Per connect and DNS lookup: milliseconds, or an nginx time such as 500ms or 2s (default 1s)' },
         'probe-concurrency': { type: 'number', describe: 'Connects and lookups in flight at once (default 16)' },

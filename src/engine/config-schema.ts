@@ -137,7 +137,7 @@ export function buildConfigSchema(rules: readonly SchemaRule[]): JsonSchema {
       properties: ruleProperties,
     },
     backends: stringList('Backend files or globs to cross-check (PHP-FPM pools, gunicorn.conf.py, uwsgi.ini, compose files, systemd units, ...), as --backend.'),
-    root: { ...nonEmptyString, description: 'Look for backend files in the standard locations under this directory, as --root.' },
+    root: { ...nonEmptyString, description: "The server's / for backend files (their standard locations) and absolute includes, as --root; relative to the config file." },
     prefix: { ...nonEmptyString, description: 'The directory relative includes resolve against, as --prefix.' },
     nginxVersion: { type: 'string', pattern: '^[0-9]+\\.[0-9]+(\\.[0-9]+)?$', description: 'The target nginx version, as --nginx-version (e.g. "1.26.2").' },
     ignore: stringList('Glob patterns, relative to this file (** matches any depth), of files not to lint.'),

@@ -95,13 +95,15 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
   let version: NginxVersion | undefined;
   const getVersion = (): NginxVersion => (version ??= targetVersion(request.nginxVersion, config.nginxVersion, request.detectVersion));
   const extraDirectives = new Set(config.directives);
+  /** `--root`, else the config's `root`: the server's `/` for backend files and absolute includes. */
+  const root = request.backends?.root ?? (config.root === undefined ? undefined : path.resolve(config.baseDir, config.root));
   let inventory: BackendInventory | undefined;
   /** Read once, on first use by a rule; an unreadable explicit file throws BackendFileError (exit 2). */
   const getBackends = (): BackendInventory =>
     (inventory ??= loadBackends({
       host,
       explicit: [...(request.backends?.explicit ?? []), ...config.backends.map((b) => path.resolve(config.baseDir, b))],
-      root: request.backends?.root ?? (config.root === undefined ? undefined : path.resolve(config.baseDir, config.root)),
+      root,
       near: request.files.map((f) => path.dirname(f)),
     }));
 
@@ -124,7 +126,7 @@ export function lint(request: LintRequest, onModel?: (model: ScopeModel) => void
 
   const load = (entry: string, entryPrefix: string | undefined): ConfigTree | undefined => {
     try {
-      return loadConfig(entry, { host, ...(entryPrefix !== undefined ? { prefix: entryPrefix } : {}) });
+      return loadConfig(entry, { host, root, ...(entryPrefix !== undefined ? { prefix: entryPrefix } : {}) });
     } catch (e) {
       if (e instanceof EntryError) {
         ioErrors.push(e.message);

@@ -59,6 +59,11 @@ export interface LoadOptions {
   readonly prefix?: string;
   /** When false, only the entry file is read. Default true. */
   readonly followIncludes?: boolean;
+  /**
+   * The directory that stands for `/` in absolute include paths, for a checkout that mirrors the server's
+   * filesystem (`include /etc/nginx/conf.d/*.conf;` read from `<root>/etc/nginx/conf.d/`). Default `/`.
+   */
+  readonly root?: string | undefined;
 }
 
 /** The entry file itself could not be used; callers turn this into an I/O error (exit code 2). */
@@ -75,6 +80,7 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
   const host = options.host;
   const entryPath = host.resolve(entry);
   const prefix = host.resolve(options.prefix ?? path.dirname(entryPath));
+  const root = options.root === undefined ? undefined : host.resolve(options.root);
   const files = new Map<string, LoadedFile>();
   const includes = new Map<Directive, string[]>();
   const problems: IncludeProblem[] = [];
@@ -99,7 +105,7 @@ export function loadConfig(entry: string, options: LoadOptions): ConfigTree {
     for (const { directive, parents } of found) {
       if (directive.args.length !== 1) continue;
       const pattern = (directive.args[0] as { value: string }).value;
-      const absolute = pattern.startsWith('/') ? pattern : host.resolve(prefix, pattern);
+      const absolute = !pattern.startsWith('/') ? host.resolve(prefix, pattern) : root === undefined ? pattern : host.resolve(root, `.${pattern}`);
       const context = baseContext.length === 0 ? parents : [...baseContext, ...parents];
       const problem = (kind: IncludeProblemKind, message: string, target: string): void => {
         const pos = current.source.positionAt(directive.span.start);

@@ -37,6 +37,20 @@ describe('include resolution', () => {
     expect(proxy.sites.map((s) => s.context)).toEqual([['http', 'server']]);
   });
 
+  it('reads absolute includes under a root that stands for / (a checkout mirroring the server), relative ones against the prefix', () => {
+    const files = {
+      '/repo/etc/nginx/nginx.conf': 'http {\n  include /etc/nginx/conf.d/*.conf;\n  include snippets/a.conf;\n  include /etc/nginx/missing.conf;\n}\n',
+      '/repo/etc/nginx/conf.d/site.conf': 'server { listen 80; }\n',
+      '/repo/etc/nginx/snippets/a.conf': 'gzip on;\n',
+      '/etc/nginx/conf.d/live.conf': 'server { listen 81; }\n',
+    };
+    const tree = loadConfig('/repo/etc/nginx/nginx.conf', { host: createMemoryHost(files), root: '/repo' });
+    expect([...tree.files.keys()]).toEqual(['/repo/etc/nginx/nginx.conf', '/repo/etc/nginx/conf.d/site.conf', '/repo/etc/nginx/snippets/a.conf']);
+    expect(tree.problems.map((p) => [p.kind, p.target])).toEqual([['not-found', '/repo/etc/nginx/missing.conf']]);
+    const live = loadConfig('/repo/etc/nginx/nginx.conf', { host: createMemoryHost(files) });
+    expect([...live.files.keys()]).toContain('/etc/nginx/conf.d/live.conf');
+  });
+
   it('uses an explicit prefix', () => {
     const tree = load(
       { '/srv/conf/main.conf': 'include extra.conf;\n', '/opt/prefix/extra.conf': 'worker_processes 1;\n' },

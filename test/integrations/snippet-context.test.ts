@@ -64,6 +64,19 @@ describe('snippets passed by pre-commit', () => {
     expect(r).toEqual({ code: 0, stdout: '', stderr: '' });
   });
 
+  it('in a repository that mirrors the server (etc/nginx/...), --root . reads absolute includes from the checkout', async () => {
+    const cwd = repo({
+      'etc/nginx/nginx.conf': 'events {}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n',
+      'etc/nginx/conf.d/upstreams.conf': 'upstream app {\n    server 127.0.0.1:9000;\n}\n',
+      'etc/nginx/conf.d/site.conf': USES_APP,
+    });
+    const rooted = await runCli(['--root', '.', 'etc/nginx/conf.d/site.conf'], { cwd });
+    expect(rooted).toEqual({ code: 0, stdout: '', stderr: '' });
+    // Without it the main file includes the live /etc/nginx/conf.d, so the snippet is linted alone.
+    const alone = await runCli(['etc/nginx/conf.d/site.conf'], { cwd });
+    expect(alone.stderr).toContain('no main nginx.conf found that includes it');
+  });
+
   it('a finding in a symlinked site is reported under the name nginx includes it by, and --fix edits the file the link points to', async () => {
     const broken = USES_APP.replace('proxy_pass http://app;', 'proxy_pass http://unix:/run/app.sock/app/;');
     const cwd = repo({ ...NGINX_REPO, 'nginx/sites-available/shop': broken });
