@@ -195,7 +195,7 @@ export default defineRule({
       // a placeholder may stand for several parameters, or be written with spaces (`{{ port }}`)
       if (args.length < 2 || !isListenFamily(family) || holdsPlaceholder(args)) return;
       const params = args.slice(1).map((a) => a.value);
-      reportParameter(node, 1, listenParameterProblem(family, params, isDeferred, atLeast), family === 'http');
+      reportParameter(node, listenParameterProblem(family, params, isDeferred, atLeast), family === 'http');
     }
 
     /** Upstreams repeat their parameters (`max_fails=3`, `fail_timeout=30s`, `backup`): each is judged once. */
@@ -211,7 +211,7 @@ export default defineRule({
         let verdict = upstreamVerdicts.get(param);
         if (verdict === undefined) upstreamVerdicts.set(param, (verdict = judgeUpstreamParameter(param, isDeferred, atLeast)));
         if (verdict.kind === 'ok' || (verdict.kind === 'backup' && !followsBalancerWithoutBackup(node))) continue;
-        reportParameter(node, 1, verdict.kind === 'backup' ? { kind: 'balancing', index: i - 1 } : { ...verdict, index: i - 1 }, true);
+        reportParameter(node, verdict.kind === 'backup' ? { kind: 'balancing', index: i - 1 } : { ...verdict, index: i - 1 }, true);
         return;
       }
     }
@@ -247,10 +247,10 @@ export default defineRule({
       context.report({ messageId, data: { token: problem.token }, at: { node, span: arg.span } });
     }
 
-    /** Reports a parameter problem on its argument (`offset`: the index of the first parameter among the arguments). */
-    function reportParameter(node: DirectiveNode, offset: number, problem: ParameterProblem | undefined, httpWording: boolean): void {
+    /** Reports a parameter problem on its argument (parameters are the arguments after the first). */
+    function reportParameter(node: DirectiveNode, problem: ParameterProblem | undefined, httpWording: boolean): void {
       if (problem === undefined) return;
-      const arg = node.directive.args[problem.index + offset];
+      const arg = node.directive.args[problem.index + 1];
       if (arg === undefined) return;
       const param = arg.value;
       const at = { node, span: arg.span };
